@@ -1,0 +1,88 @@
+# dsmirror - see README.md.  `make`, `make check`, `make install PREFIX=...`.
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man/man1
+PKGS     = libgit2 libcurl jansson
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Werror
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -DDSMIRROR_VERSION=\"$(VERSION)\"
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+# `make check SANITIZE=1` builds and tests everything under ASan + UBSan,
+# in its own build folder so that the two builds never mix.
+ifeq ($(SANITIZE),1)
+BUILD    = build/asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+BIN      = $(BUILD)/dsmirror
+else
+BUILD    = build/default
+SANFLAGS =
+BIN      = dsmirror
+endif
+
+SRCS = src/config.c src/error.c src/jsonpos.c src/lock.c src/mirror.c \
+       src/progress.c src/report_json.c src/report_text.c src/result.c \
+       src/util.c src/worker.c
+MAIN = src/main.c
+OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
+
+UNIT_TESTS = tests/unit/test_config
+UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+
+.PHONY: all check unit integration asan install uninstall clean deps bench
+
+all: $(BIN)
+
+$(BIN): $(OBJS) $(BUILD)/main.o
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(OBJS) | $(BUILD)/unit
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ \
+	    $< $(OBJS) $(PKG_LIBS) $$(pkg-config --libs cmocka)
+
+$(BUILD) $(BUILD)/unit:
+	mkdir -p $@
+
+check: unit integration
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
+
+integration: $(BIN)
+	DSMIRROR=$(abspath $(BIN)) tests/run-integration.sh
+
+asan:
+	$(MAKE) check SANITIZE=1
+
+bench: $(BIN)
+	DSMIRROR=$(abspath $(BIN)) bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/dsmirror
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dsmirror
+
+# Build and test dependencies on Debian 12 (run as root).
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
+	    libjansson-dev libcmocka-dev git lighttpd python3 ca-certificates
+
+clean:
+	rm -rf build dsmirror
+
+-include $(OBJS:.o=.d) $(BUILD)/main.d

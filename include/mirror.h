@@ -1,0 +1,80 @@
+/*
+ * mirror.h - clone and update one bare mirror with libgit2.
+ *
+ * This is the only module that fetches with libgit2.  It runs inside a
+ * worker process (worker.c): one repository object per process, never
+ * shared.  It keeps two promises of SPEC.md:
+ *  - never half-written: a clone is built in <root>/.tmp-<name>.XXXXXX and
+ *    renamed into place when complete; an update writes objects before the
+ *    refs that point to them, so a kill at any moment leaves a usable mirror;
+ *  - nothing lost: before a ref is rewound, rewritten or deleted, its old tip
+ *    is kept under refs/dsmirror/preserved/<UTC stamp>/<ref>, which dsmirror
+ *    never prunes.
+ */
+#ifndef DSM_MIRROR_H
+#define DSM_MIRROR_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+#include "result.h"
+
+#define MIRROR_PRESERVE_NS	"refs/dsmirror/preserved/"
+#define MIRROR_TMP_PREFIX	".tmp-"
+
+enum fetch_phase {
+	PHASE_CONNECTING,
+	PHASE_COUNTING,		/* the server prepares the pack */
+	PHASE_RECEIVING,
+	PHASE_RESOLVING,
+	PHASE_UPDATING,		/* writing refs */
+};
+
+struct fetch_progress {
+	enum fetch_phase phase;
+	unsigned received_objects;
+	unsigned total_objects;
+	unsigned indexed_deltas;
+	unsigned total_deltas;
+	uint64_t received_bytes;
+};
+
+/* Called at most every MIRROR_PROGRESS_INTERVAL s, and on each new phase. */
+typedef void (*mirror_progress_cb)(const struct fetch_progress *p,
+    void *payload);
+
+#define MIRROR_PROGRESS_INTERVAL 0.1
+
+struct mirror_opts {
+	const char *root;		/* the mirror root; must exist */
+	const struct repo_spec *spec;
+	mirror_progress_cb progress;	/* may be NULL */
+	void *payload;
+};
+
+/* Returns "<root>/<name>.git" (caller frees), or NULL when out of memory. */
+char *mirror_path(const char *root, const char *name);
+
+/*
+ * Initialises libgit2 for this process.  Call once per process, before any
+ * other mirror_* call, and never in a process that will fork workers.
+ */
+struct dsm_error *mirror_global_init(void);
+
+/*
+ * Clones the mirror of opts->spec when it does not exist, else updates it.
+ * Fills *out (zeroed by the caller): result cloned/updated/unchanged, head,
+ * the refs updated and preserved.  On failure returns the error and leaves
+ * the mirror as it was; out->result is then not set.
+ */
+struct dsm_error *mirror_fetch(struct fetch_report *out,
+    const struct mirror_opts *opts);
+
+/*
+ * Removes what killed runs left in root: temporary clone folders.  Call only
+ * while holding the root's lock.
+ */
+struct dsm_error *mirror_cleanup_root(const char *root);
+
+#endif

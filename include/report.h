@@ -1,0 +1,32 @@
+/*
+ * report.h - print the result of a run.  Reporters print; they never decide
+ * anything about the run (main.c chooses the exit status).
+ */
+#ifndef DSM_REPORT_H
+#define DSM_REPORT_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "result.h"
+
+struct report_opts {
+	int quiet;		/* only problems, on err */
+	int verbose;		/* every ref update too */
+};
+
+/*
+ * The human report: a line per repo on out (problems on err too, and only
+ * them with quiet).  Text from the network is sanitised for the terminal.
+ */
+void report_text(FILE *out, FILE *err, const struct repo_result *results,
+    size_t n, const struct report_opts *opts);
+
+/*
+ * The JSON report of SPEC.md on out: {"repos": [...], "exit": status}.
+ * Returns an error when out of memory or when out cannot be written.
+ */
+struct dsm_error *report_json(FILE *out, const struct repo_result *results,
+    size_t n, int status);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * result.h - the result of a run, as data.
+ *
+ * Workers fill one struct repo_result per repo; reporters (report_*.c) print
+ * them; main.c derives the exit status from them.  Nothing here prints.
+ */
+#ifndef DSM_RESULT_H
+#define DSM_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "config.h"
+
+#define OID_HEX 40
+
+enum fetch_result {
+	FETCH_SKIPPED,		/* not asked for in this run */
+	FETCH_CLONED,
+	FETCH_UPDATED,
+	FETCH_UNCHANGED,
+	FETCH_ERROR,
+};
+
+/* A ref the fetch created, moved or deleted.  old/new are "" for none. */
+struct ref_update {
+	char *ref;
+	char old[OID_HEX + 1];
+	char new[OID_HEX + 1];
+};
+
+/* An old tip kept reachable under refs/dsmirror/preserved/. */
+struct ref_preserved {
+	char *ref;		/* the ref upstream rewrote or deleted */
+	char *as;		/* the ref that now keeps its old tip */
+	char oid[OID_HEX + 1];
+};
+
+struct fetch_report {
+	enum fetch_result result;
+	char head[OID_HEX + 1];	/* commit at the mirror's HEAD, or "" */
+	char *head_ref;		/* e.g. "refs/heads/main", or NULL */
+	char *error;		/* why the fetch failed, or NULL */
+	struct ref_update *updated;
+	size_t nupdated;
+	struct ref_preserved *preserved;
+	size_t npreserved;
+	uint64_t received_bytes;
+	uint64_t received_objects;
+	double seconds;
+};
+
+struct repo_result {
+	const struct repo_spec *spec;	/* belongs to the config */
+	struct fetch_report fetch;
+};
+
+/* Returns the JSON name of r ("cloned", ...). */
+const char *fetch_result_name(enum fetch_result r);
+
+/*
+ * Returns the fetch report as the JSON object of SPEC.md ("result", "head",
+ * "error", plus "head_ref", "updated", "preserved", "received_bytes",
+ * "seconds"), or NULL when out of memory.  The caller owns the reference.
+ */
+json_t *fetch_report_to_json(const struct fetch_report *f);
+
+/*
+ * Reads an object made by fetch_report_to_json() back into *f (which the
+ * caller has zeroed).  Returns 0, or -1 when the object is malformed;
+ * either way *f must then be released with fetch_report_clear().
+ */
+int fetch_report_from_json(struct fetch_report *f, const json_t *obj);
+
+/* Frees what f owns and zeroes it.  NULL is not allowed. */
+void fetch_report_clear(struct fetch_report *f);
+
+/* Returns the process exit status that results describe (SPEC.md). */
+int result_exit_status(const struct repo_result *results, size_t n);
+
+#endif

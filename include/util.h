@@ -1,0 +1,53 @@
+/*
+ * util.h - small helpers shared by every module: strings, paths, time and
+ * files.  Nothing here knows about git, HTTP or mirrors.json.
+ */
+#ifndef DSM_UTIL_H
+#define DSM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "error.h"
+
+/* Returns a newly allocated formatted string, or NULL when out of memory. */
+char *util_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Returns "a/b" (no doubled slash), or NULL when out of memory. */
+char *util_path_join(const char *a, const char *b);
+
+/* Creates path and its missing parents with the given mode (like mkdir -p). */
+struct dsm_error *util_mkdir_p(const char *path, unsigned mode);
+
+/* Removes path and everything below it, never following symbolic links. */
+struct dsm_error *util_remove_tree(const char *path);
+
+/* fsync()s a directory so that a rename or a new entry in it is durable. */
+struct dsm_error *util_fsync_dir(const char *path);
+
+/*
+ * Writes len bytes of data to path atomically: a temporary file in the same
+ * directory, fsync, rename, fsync of the directory.  A reader sees either the
+ * old file or the new one, never a part.  mode is that of a new file.
+ */
+struct dsm_error *util_write_atomic(const char *path, const void *data,
+    size_t len, unsigned mode);
+
+/* Seconds on the monotonic clock, for durations and timeouts. */
+double util_now(void);
+
+/* Writes t as "20261123T101500Z" (UTC) into buf, which must hold 17 bytes. */
+void util_utc_stamp(char buf[17], time_t t);
+
+/*
+ * Copies src into dst (of size dstsize, at least 1) replacing every control
+ * character and every byte of an escape sequence by '?', so that text from a
+ * server or a file can be shown on a terminal.  Returns dst.
+ */
+char *util_sanitize(char *dst, size_t dstsize, const char *src);
+
+/* Formats a byte count as "12.3 MiB" into buf of size bufsize. Returns buf. */
+char *util_human_bytes(char *buf, size_t bufsize, double bytes);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * lock.c - the mirror root's lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "util.h"
+
+struct lock {
+	int fd;
+};
+
+struct dsm_error *
+lock_acquire(struct lock **out, const char *root)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct dsm_error *err = NULL;
+	char *path, pid[32];
+	int fd, n;
+
+	*out = NULL;
+	path = util_path_join(root, LOCK_FILE);
+	if (path == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1) {
+		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot open %s",
+		    path);
+		goto done;
+	}
+	if (fcntl(fd, F_SETLK, &fl) == -1) {
+		if (errno != EACCES && errno != EAGAIN) {
+			err = dsm_error_errno(DSM_ERR_SYSTEM, errno,
+			    "cannot lock %s", path);
+			goto done;
+		}
+		fl.l_type = F_WRLCK;
+		if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+			err = dsm_error_new(DSM_ERR_LOCKED, "another dsmirror "
+			    "run (PID %ld) holds the lock on %s", (long)fl.l_pid,
+			    root);
+		else
+			err = dsm_error_new(DSM_ERR_LOCKED, "another dsmirror "
+			    "run holds the lock on %s", root);
+		goto done;
+	}
+	/* For people looking at the file; the lock itself is the truth. */
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot write %s",
+		    path);
+		goto done;
+	}
+	*out = malloc(sizeof(**out));
+	if (*out == NULL) {
+		err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	(*out)->fd = fd;
+done:
+	if (err != NULL && fd != -1)
+		close(fd);
+	free(path);
+	return err;
+}
+
+void
+lock_release(struct lock *lock)
+{
+	if (lock == NULL)
+		return;
+	close(lock->fd);
+	free(lock);
+}

@@ -1,0 +1,378 @@
+/*
+ * main.c - dsmirror's command line: options, the command table, and the
+ * exit status.  The only file that prints errors or exits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "lock.h"
+#include "mirror.h"
+#include "progress.h"
+#include "report.h"
+#include "result.h"
+#include "util.h"
+#include "worker.h"
+
+#ifndef DSMIRROR_VERSION
+#define DSMIRROR_VERSION "unknown"
+#endif
+
+#define EXIT_USAGE		2
+#define EXIT_LOCKED		4
+#define DEFAULT_TIMEOUT		120
+#define MAX_TIMEOUT		86400
+
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF };
+
+struct options {
+	const char *config;
+	int jobs;
+	int json;
+	int quiet;
+	int verbose;
+	enum progress_mode progress;
+	int timeout;
+};
+
+struct command {
+	const char *name;
+	int (*run)(const struct options *opts, char **names, int nnames);
+	const char *summary;
+};
+
+/* Set by the SIGINT/SIGTERM handler: the signal that asks us to stop. */
+static volatile sig_atomic_t stop_signal;
+
+static int cmd_fetch(const struct options *, char **, int);
+
+static const struct command commands[] = {
+	{ "fetch", cmd_fetch, "clone missing mirrors, update existing ones" },
+};
+
+static const char usage_text[] =
+"usage: dsmirror [OPTIONS] COMMAND [NAME...]\n"
+"\n"
+"Keeps bare git mirrors of the repositories listed in mirrors.json.\n"
+"NAME limits the run to those repos.\n"
+"\n"
+"Commands:\n"
+"%s"
+"\n"
+"Options:\n"
+"  -c, --config FILE    configuration (default: $DSMIRROR_CONFIG, else\n"
+"                       ./mirrors.json)\n"
+"  -j, --jobs N         repos worked on in parallel (default: online CPUs,\n"
+"                       at most 8)\n"
+"      --json           machine-readable report on stdout\n"
+"  -q, --quiet          print only problems (for cron)\n"
+"  -v, --verbose        print every ref update\n"
+"      --progress       live progress even when not on a terminal\n"
+"      --no-progress    no live progress\n"
+"      --timeout SECS   abort a transfer that makes no progress for SECS\n"
+"                       seconds (default: 120)\n"
+"  -h, --help           this help\n"
+"  -V, --version        print the version\n"
+"\n"
+"Exit status: 0 all done; 2 usage or configuration error, nothing touched;\n"
+"3 some repo could not be fetched (the others were done); 4 another run\n"
+"holds the lock on the mirror root.\n"
+"\n"
+"Old tips of rewritten or deleted branches and tags are kept under\n"
+"refs/dsmirror/preserved/<UTC time>/<ref> in each mirror.\n";
+
+static void
+usage(FILE *out)
+{
+	char list[1024] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		int n = snprintf(list + used, sizeof(list) - used,
+		    "  %-10s %s\n", commands[i].name, commands[i].summary);
+		if (n > 0)
+			used += (size_t)n;
+	}
+	fprintf(out, usage_text, list);
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "dsmirror: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'dsmirror --help'.\n");
+	return EXIT_USAGE;
+}
+
+/* Prints err as "dsmirror: message" and returns its exit status. */
+static int
+fail(struct dsm_error *err)
+{
+	int status;
+
+	switch (err->kind) {
+	case DSM_ERR_USAGE:
+		status = EXIT_USAGE;
+		break;
+	case DSM_ERR_LOCKED:
+		status = EXIT_LOCKED;
+		break;
+	default:
+		status = 3;
+		break;
+	}
+	fprintf(stderr, "dsmirror: %s\n", err->msg);
+	dsm_error_free(err);
+	return status;
+}
+
+static int
+parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Loads the configuration and picks the repos the run works on: all of them,
+ * or those named.  Fills *out_results (caller frees) and *out_n.
+ */
+static struct dsm_error *
+plan(struct config **out_cfg, struct repo_result **out_results, size_t *out_n,
+    const struct options *opts, char **names, int nnames)
+{
+	struct repo_result *results;
+	struct config *cfg;
+	struct dsm_error *err;
+	size_t n = 0;
+
+	*out_results = NULL;
+	if ((err = config_load(&cfg, opts->config)) != NULL)
+		return err;
+	results = calloc(cfg->nrepos + 1, sizeof(*results));
+	if (results == NULL) {
+		config_free(cfg);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	for (int i = 0; i < nnames; i++) {
+		if (config_find(cfg, names[i]) != NULL)
+			continue;
+		char safe[128];
+		err = dsm_error_new(DSM_ERR_USAGE, "%s has no repo named \"%s\"",
+		    opts->config, util_sanitize(safe, sizeof(safe), names[i]));
+		free(results);
+		config_free(cfg);
+		return err;
+	}
+	/* In the configuration's order, each repo once. */
+	for (size_t i = 0; i < cfg->nrepos; i++) {
+		int wanted = nnames == 0;
+		for (int j = 0; j < nnames && !wanted; j++)
+			wanted = strcmp(names[j], cfg->repos[i].name) == 0;
+		if (wanted)
+			results[n++].spec = &cfg->repos[i];
+	}
+	*out_cfg = cfg;
+	*out_results = results;
+	*out_n = n;
+	return NULL;
+}
+
+struct display {
+	struct progress *progress;
+};
+
+static void
+on_progress(size_t index, const struct fetch_progress *p, void *payload)
+{
+	progress_update(((struct display *)payload)->progress, index, p);
+}
+
+static void
+on_done(size_t index, void *payload)
+{
+	progress_done(((struct display *)payload)->progress, index);
+}
+
+static void
+on_tick(void *payload)
+{
+	progress_tick(((struct display *)payload)->progress);
+}
+
+static int
+cmd_fetch(const struct options *opts, char **names, int nnames)
+{
+	struct repo_result *results = NULL;
+	struct config *cfg = NULL;
+	struct lock *lock = NULL;
+	struct dsm_error *err;
+	struct display display = { NULL };
+	size_t n = 0;
+	int status, show;
+
+	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+		return fail(err);
+
+	if ((err = util_mkdir_p(cfg->root, 0755)) != NULL ||
+	    (err = lock_acquire(&lock, cfg->root)) != NULL ||
+	    (err = mirror_cleanup_root(cfg->root)) != NULL) {
+		status = fail(err);
+		goto done;
+	}
+
+	show = opts->progress == PROGRESS_ON || (opts->progress ==
+	    PROGRESS_AUTO && !opts->quiet && isatty(STDOUT_FILENO) &&
+	    isatty(STDERR_FILENO));
+	display.progress = progress_new(stderr, results, n, show);
+	struct worker_opts wopts = {
+		.root = cfg->root,
+		.jobs = opts->jobs,
+		.timeout = opts->timeout,
+		.on_progress = on_progress,
+		.on_done = on_done,
+		.on_tick = on_tick,
+		.payload = &display,
+		.stop = &stop_signal,
+	};
+	err = worker_fetch_all(results, n, &wopts);
+	progress_finish(display.progress);
+	if (err != NULL) {
+		status = fail(err);
+		goto done;
+	}
+
+	status = result_exit_status(results, n);
+	if (opts->json) {
+		if ((err = report_json(stdout, results, n, status)) != NULL)
+			status = fail(err);
+	} else {
+		struct report_opts ropts = { opts->quiet, opts->verbose };
+		report_text(stdout, stderr, results, n, &ropts);
+	}
+	if (stop_signal != 0) {
+		fprintf(stderr, "dsmirror: interrupted by signal %d; every "
+		    "mirror is as it was or complete\n", (int)stop_signal);
+		status = 128 + stop_signal;
+	}
+done:
+	lock_release(lock);
+	for (size_t i = 0; results != NULL && i < n; i++)
+		fetch_report_clear(&results[i].fetch);
+	free(results);
+	config_free(cfg);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMEOUT };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options opts = {
+		.config = getenv("DSMIRROR_CONFIG"),
+		.jobs = worker_default_jobs(),
+		.timeout = DEFAULT_TIMEOUT,
+	};
+	int c;
+
+	if (opts.config == NULL || opts.config[0] == '\0')
+		opts.config = "mirrors.json";
+	/* '+': options come before the command; names may start with '-'. */
+	while ((c = getopt_long(argc, argv, "+c:j:qvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts.config = optarg;
+			break;
+		case 'j':
+			if (parse_int(optarg, 1, WORKER_MAX_JOBS, &opts.jobs))
+				return usage_error("-j wants a number of jobs "
+				    "from 1 to 64, not \"%s\"", optarg);
+			break;
+		case OPT_JSON:
+			opts.json = 1;
+			break;
+		case 'q':
+			opts.quiet = 1;
+			break;
+		case 'v':
+			opts.verbose = 1;
+			break;
+		case OPT_PROGRESS:
+			opts.progress = PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			opts.progress = PROGRESS_OFF;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_int(optarg, 1, MAX_TIMEOUT, &opts.timeout))
+				return usage_error("--timeout wants seconds from "
+				    "1 to 86400, not \"%s\"", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("dsmirror %s\n", DSMIRROR_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'dsmirror --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s", "no command given");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		catch_signals();
+		return commands[i].run(&opts, argv + optind + 1,
+		    argc - optind - 1);
+	}
+	return usage_error("unknown command \"%s\"", argv[optind]);
+}

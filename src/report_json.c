@@ -1,0 +1,48 @@
+/*
+ * report_json.c - the --json report.
+ */
+#include <jansson.h>
+
+#include "report.h"
+
+static json_t *
+repo_json(const struct repo_result *r)
+{
+	return json_pack("{s:s, s:o, s:{s:s}, s:[]}",
+	    "name", r->spec->name,
+	    "fetch", fetch_report_to_json(&r->fetch),
+	    "release", "result", "skipped",
+	    "licenses");
+}
+
+static int
+dump_to_file(const char *buf, size_t size, void *data)
+{
+	return fwrite(buf, 1, size, data) == size ? 0 : -1;
+}
+
+struct dsm_error *
+report_json(FILE *out, const struct repo_result *results, size_t n,
+    int status)
+{
+	json_t *top, *repos;
+	int rc;
+
+	repos = json_array();
+	for (size_t i = 0; repos != NULL && i < n; i++) {
+		if (json_array_append_new(repos, repo_json(&results[i])) == -1) {
+			json_decref(repos);
+			repos = NULL;
+		}
+	}
+	top = repos != NULL ? json_pack("{s:o, s:i}", "repos", repos, "exit",
+	    status) : NULL;
+	if (top == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	rc = json_dump_callback(top, dump_to_file, out,
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(top);
+	if (rc == -1 || fputc('\n', out) == EOF || fflush(out) == EOF)
+		return dsm_error_new(DSM_ERR_SYSTEM, "cannot write the report");
+	return NULL;
+}

@@ -1,0 +1,99 @@
+/*
+ * report_text.c - the human report: one line per repo, details beneath.
+ */
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+#define SHORT_OID 7
+
+/* The part of a ref name people say: "main" for "refs/heads/main". */
+static const char *
+short_ref(const char *ref)
+{
+	if (ref == NULL)
+		return "";
+	if (strncmp(ref, "refs/heads/", 11) == 0)
+		return ref + 11;
+	return ref;
+}
+
+static const struct ref_update *
+find_update(const struct fetch_report *f, const char *ref)
+{
+	for (size_t i = 0; ref != NULL && i < f->nupdated; i++)
+		if (strcmp(f->updated[i].ref, ref) == 0)
+			return &f->updated[i];
+	return NULL;
+}
+
+static void
+print_fetch(FILE *out, const struct repo_result *r, int width,
+    const struct report_opts *opts)
+{
+	const struct fetch_report *f = &r->fetch;
+	const struct ref_update *hu = find_update(f, f->head_ref);
+	char name[128], ref[512], as[512], bytes[32];
+
+	util_sanitize(name, sizeof(name), r->spec->name);
+	util_sanitize(ref, sizeof(ref), short_ref(f->head_ref));
+	fprintf(out, "%-*s  %-9s", width, name, fetch_result_name(f->result));
+	if (f->head[0] == '\0')
+		fprintf(out, "  (empty)");
+	else if (hu != NULL && hu->old[0] != '\0')
+		fprintf(out, "  %s %.*s -> %.*s", ref, SHORT_OID, hu->old,
+		    SHORT_OID, f->head);
+	else
+		fprintf(out, "  %s %.*s", ref, SHORT_OID, f->head);
+	if (f->result == FETCH_CLONED)
+		fprintf(out, ", %zu refs, %s in %.1f s", f->nupdated,
+		    util_human_bytes(bytes, sizeof(bytes),
+		    (double)f->received_bytes), f->seconds);
+	else if (f->result == FETCH_UPDATED)
+		fprintf(out, ", %zu ref%s updated, %zu preserved", f->nupdated,
+		    f->nupdated == 1 ? "" : "s", f->npreserved);
+	fputc('\n', out);
+	for (size_t i = 0; i < f->npreserved; i++) {
+		util_sanitize(ref, sizeof(ref), f->preserved[i].ref);
+		util_sanitize(as, sizeof(as), f->preserved[i].as);
+		fprintf(out, "%*s  kept old %s %.*s as %s\n", width, "", ref,
+		    SHORT_OID, f->preserved[i].oid, as);
+	}
+	if (!opts->verbose || f->result == FETCH_CLONED)
+		return;
+	for (size_t i = 0; i < f->nupdated; i++) {
+		const struct ref_update *u = &f->updated[i];
+		util_sanitize(ref, sizeof(ref), u->ref);
+		fprintf(out, "%*s  %s %.*s -> %.*s\n", width, "", ref,
+		    SHORT_OID, u->old[0] ? u->old : "(new)", SHORT_OID,
+		    u->new[0] ? u->new : "(deleted)");
+	}
+}
+
+void
+report_text(FILE *out, FILE *err, const struct repo_result *results,
+    size_t n, const struct report_opts *opts)
+{
+	char name[128], msg[1024];
+	int width = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = (int)strlen(results[i].spec->name);
+		if (w > width && w <= 40)
+			width = w;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct repo_result *r = &results[i];
+		if (r->fetch.result == FETCH_ERROR) {
+			util_sanitize(name, sizeof(name), r->spec->name);
+			util_sanitize(msg, sizeof(msg), r->fetch.error != NULL ?
+			    r->fetch.error : "unknown error");
+			fprintf(err, "%s: fetch failed: %s\n", name, msg);
+		} else if (!opts->quiet && r->fetch.result != FETCH_SKIPPED) {
+			print_fetch(out, r, width, opts);
+		}
+	}
+	fflush(out);
+	fflush(err);
+}

@@ -1,0 +1,197 @@
+/*
+ * result.c - the run's result model, and its JSON form.
+ *
+ * The JSON form of a fetch report is both what --json prints and what a
+ * worker process sends to its parent, so there is one encoder and one
+ * decoder for it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+static const char *const fetch_names[] = {
+	[FETCH_SKIPPED] = "skipped",
+	[FETCH_CLONED] = "cloned",
+	[FETCH_UPDATED] = "updated",
+	[FETCH_UNCHANGED] = "unchanged",
+	[FETCH_ERROR] = "error",
+};
+
+const char *
+fetch_result_name(enum fetch_result r)
+{
+	return fetch_names[r];
+}
+
+static json_t *
+oid_or_null(const char *hex)
+{
+	return hex[0] != '\0' ? json_string(hex) : json_null();
+}
+
+json_t *
+fetch_report_to_json(const struct fetch_report *f)
+{
+	json_t *obj, *updated, *preserved;
+
+	obj = json_object();
+	updated = json_array();
+	preserved = json_array();
+	if (obj == NULL || updated == NULL || preserved == NULL)
+		goto fail;
+	for (size_t i = 0; i < f->nupdated; i++) {
+		const struct ref_update *u = &f->updated[i];
+		if (json_array_append_new(updated, json_pack("{s:s, s:o, s:o}",
+		    "ref", u->ref, "old", oid_or_null(u->old),
+		    "new", oid_or_null(u->new))) == -1)
+			goto fail;
+	}
+	for (size_t i = 0; i < f->npreserved; i++) {
+		const struct ref_preserved *p = &f->preserved[i];
+		if (json_array_append_new(preserved, json_pack("{s:s, s:s, s:s}",
+		    "ref", p->ref, "as", p->as, "oid", p->oid)) == -1)
+			goto fail;
+	}
+	if (json_object_set_new(obj, "result",
+	    json_string(fetch_result_name(f->result))) == -1 ||
+	    json_object_set_new(obj, "head", oid_or_null(f->head)) == -1 ||
+	    json_object_set_new(obj, "head_ref", f->head_ref != NULL ?
+	    json_string(f->head_ref) : json_null()) == -1 ||
+	    json_object_set_new(obj, "error", f->error != NULL ?
+	    json_string(f->error) : json_null()) == -1 ||
+	    json_object_set_new(obj, "updated", updated) == -1 ||
+	    json_object_set_new(obj, "preserved", preserved) == -1 ||
+	    json_object_set_new(obj, "received_bytes",
+	    json_integer((json_int_t)f->received_bytes)) == -1 ||
+	    json_object_set_new(obj, "received_objects",
+	    json_integer((json_int_t)f->received_objects)) == -1 ||
+	    json_object_set_new(obj, "seconds", json_real((double)(long long)(f->seconds * 1000) / 1000)) == -1) {
+		/* json_object_set_new() took the arrays, or freed them. */
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+fail:
+	json_decref(obj);
+	json_decref(updated);
+	json_decref(preserved);
+	return NULL;
+}
+
+/* Copies a 40-hex string or null from obj[key] into out. */
+static int
+get_oid(char out[OID_HEX + 1], const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+	const char *s;
+
+	out[0] = '\0';
+	if (v == NULL || json_is_null(v))
+		return 0;
+	s = json_string_value(v);
+	if (s == NULL || strlen(s) != OID_HEX ||
+	    strspn(s, "0123456789abcdef") != OID_HEX)
+		return -1;
+	memcpy(out, s, OID_HEX + 1);
+	return 0;
+}
+
+static int
+get_str(char **out, const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	*out = strdup(json_string_value(v));
+	return *out != NULL ? 0 : -1;
+}
+
+int
+fetch_report_from_json(struct fetch_report *f, const json_t *obj)
+{
+	const json_t *arr, *v;
+	const char *result;
+	size_t i;
+	int found = 0;
+
+	result = json_string_value(json_object_get(obj, "result"));
+	for (i = 0; result != NULL && i < sizeof(fetch_names) /
+	    sizeof(fetch_names[0]); i++) {
+		if (strcmp(result, fetch_names[i]) == 0) {
+			f->result = (enum fetch_result)i;
+			found = 1;
+		}
+	}
+	if (!found || get_oid(f->head, obj, "head") == -1 ||
+	    get_str(&f->head_ref, obj, "head_ref") == -1 ||
+	    get_str(&f->error, obj, "error") == -1)
+		return -1;
+	f->received_bytes = (uint64_t)json_integer_value(
+	    json_object_get(obj, "received_bytes"));
+	f->received_objects = (uint64_t)json_integer_value(
+	    json_object_get(obj, "received_objects"));
+	f->seconds = json_real_value(json_object_get(obj, "seconds"));
+
+	arr = json_object_get(obj, "updated");
+	if (json_array_size(arr) > 0) {
+		f->updated = calloc(json_array_size(arr), sizeof(*f->updated));
+		if (f->updated == NULL)
+			return -1;
+	}
+	json_array_foreach(arr, i, v) {
+		struct ref_update *u = &f->updated[i];
+		f->nupdated = i + 1;
+		if (get_str(&u->ref, v, "ref") == -1 || u->ref == NULL ||
+		    get_oid(u->old, v, "old") == -1 ||
+		    get_oid(u->new, v, "new") == -1)
+			return -1;
+	}
+	arr = json_object_get(obj, "preserved");
+	if (json_array_size(arr) > 0) {
+		f->preserved = calloc(json_array_size(arr),
+		    sizeof(*f->preserved));
+		if (f->preserved == NULL)
+			return -1;
+	}
+	json_array_foreach(arr, i, v) {
+		struct ref_preserved *p = &f->preserved[i];
+		f->npreserved = i + 1;
+		if (get_str(&p->ref, v, "ref") == -1 || p->ref == NULL ||
+		    get_str(&p->as, v, "as") == -1 || p->as == NULL ||
+		    get_oid(p->oid, v, "oid") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+fetch_report_clear(struct fetch_report *f)
+{
+	for (size_t i = 0; i < f->nupdated; i++)
+		free(f->updated[i].ref);
+	for (size_t i = 0; i < f->npreserved; i++) {
+		free(f->preserved[i].ref);
+		free(f->preserved[i].as);
+	}
+	free(f->updated);
+	free(f->preserved);
+	free(f->head_ref);
+	free(f->error);
+	memset(f, 0, sizeof(*f));
+}
+
+int
+result_exit_status(const struct repo_result *results, size_t n)
+{
+	int status = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (results[i].fetch.result == FETCH_ERROR)
+			status = 3;
+	return status;
+}

@@ -1,0 +1,359 @@
+/*
+ * worker.c - the pool of fetch worker processes.
+ *
+ * The child writes one JSON object per line to its pipe:
+ *   {"progress": [phase, received, total, deltas done, deltas, bytes]}
+ *   {"fetch": <fetch report, as result.c encodes it>}
+ * The parent multiplexes the pipes with poll(), counts every line as a sign
+ * of life, and kills a child that stays silent for longer than the timeout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "mirror.h"
+#include "util.h"
+#include "worker.h"
+
+#define WORKER_TICK_MS		100
+#define WORKER_READ_SIZE	65536
+
+struct slot {
+	pid_t pid;
+	int fd;
+	size_t index;
+	double last_heard;
+	int timed_out;
+	int got_result;
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+struct pool {
+	struct repo_result *results;
+	const struct worker_opts *opts;
+	struct slot slots[WORKER_MAX_JOBS];
+	size_t active;
+};
+
+/* Writes all of buf to fd; returns -1 when the parent is gone. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+send_line(int fd, json_t *msg)
+{
+	char *s;
+
+	if (msg == NULL)
+		return;
+	s = json_dumps(msg, JSON_COMPACT);
+	json_decref(msg);
+	if (s == NULL)
+		return;
+	if (write_all(fd, s, strlen(s)) == -1 || write_all(fd, "\n", 1) == -1)
+		_exit(1);
+	free(s);
+}
+
+static void
+child_progress(const struct fetch_progress *p, void *payload)
+{
+	int fd = *(int *)payload;
+
+	send_line(fd, json_pack("{s:[i,I,I,I,I,I]}", "progress", (int)p->phase,
+	    (json_int_t)p->received_objects, (json_int_t)p->total_objects,
+	    (json_int_t)p->indexed_deltas, (json_int_t)p->total_deltas,
+	    (json_int_t)p->received_bytes));
+}
+
+static void __attribute__((noreturn))
+child_main(int fd, pid_t parent, const char *root, const struct repo_spec *spec)
+{
+	struct mirror_opts mopts = { root, spec, child_progress, &fd };
+	struct fetch_report rep = { 0 };
+	struct dsm_error *err;
+
+	/* A worker never outlives the run that started it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+
+	err = mirror_global_init();
+	if (err == NULL)
+		err = mirror_fetch(&rep, &mopts);
+	if (err != NULL) {
+		fetch_report_clear(&rep);
+		rep.result = FETCH_ERROR;
+		rep.error = strdup(err->msg);
+		dsm_error_free(err);
+	}
+	send_line(fd, json_pack("{s:o}", "fetch", fetch_report_to_json(&rep)));
+	/* _exit: the parent's stdio buffers are not ours to flush. */
+	_exit(0);
+}
+
+static struct dsm_error *
+spawn(struct pool *pool, struct slot *slot, size_t index)
+{
+	const struct repo_spec *spec = pool->results[index].spec;
+	pid_t parent = getpid();
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create "
+		    "a pipe for %s", spec->name);
+	fflush(NULL);
+	slot->pid = fork();
+	if (slot->pid == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot start "
+		    "a worker for %s", spec->name);
+	}
+	if (slot->pid == 0) {
+		close(fds[0]);
+		for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
+			if (pool->slots[i].pid > 0 && pool->slots[i].fd >= 0)
+				close(pool->slots[i].fd);
+		child_main(fds[1], parent, pool->opts->root, spec);
+	}
+	close(fds[1]);
+	slot->fd = fds[0];
+	slot->index = index;
+	slot->last_heard = util_now();
+	slot->timed_out = 0;
+	slot->got_result = 0;
+	slot->len = 0;
+	pool->active++;
+	return NULL;
+}
+
+static void
+set_error(struct fetch_report *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_error(struct fetch_report *f, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fetch_report_clear(f);
+	f->result = FETCH_ERROR;
+	f->error = strdup(msg);
+}
+
+static void
+handle_line(struct pool *pool, struct slot *slot, const char *line,
+    size_t len)
+{
+	struct repo_result *r = &pool->results[slot->index];
+	const struct worker_opts *opts = pool->opts;
+	json_error_t jerr;
+	json_t *msg, *v;
+
+	msg = json_loadb(line, len, 0, &jerr);
+	if (msg == NULL)
+		return;
+	if ((v = json_object_get(msg, "progress")) != NULL &&
+	    opts->on_progress != NULL) {
+		struct fetch_progress p = {
+			.phase = (enum fetch_phase)json_integer_value(
+			    json_array_get(v, 0)),
+			.received_objects = (unsigned)json_integer_value(
+			    json_array_get(v, 1)),
+			.total_objects = (unsigned)json_integer_value(
+			    json_array_get(v, 2)),
+			.indexed_deltas = (unsigned)json_integer_value(
+			    json_array_get(v, 3)),
+			.total_deltas = (unsigned)json_integer_value(
+			    json_array_get(v, 4)),
+			.received_bytes = (uint64_t)json_integer_value(
+			    json_array_get(v, 5)),
+		};
+		opts->on_progress(slot->index, &p, opts->payload);
+	} else if ((v = json_object_get(msg, "fetch")) != NULL) {
+		fetch_report_clear(&r->fetch);
+		if (fetch_report_from_json(&r->fetch, v) == -1)
+			set_error(&r->fetch, "worker sent a malformed report");
+		slot->got_result = 1;
+	}
+	json_decref(msg);
+}
+
+/* Reads what the child wrote; returns 0 at end of file. */
+static int
+drain(struct pool *pool, struct slot *slot)
+{
+	ssize_t n;
+	char *nl;
+
+	if (slot->cap - slot->len < WORKER_READ_SIZE) {
+		size_t cap = slot->cap ? slot->cap * 2 : 2 * WORKER_READ_SIZE;
+		char *buf;
+		if (cap > WORKER_MAX_MESSAGE + WORKER_READ_SIZE ||
+		    (buf = realloc(slot->buf, cap)) == NULL)
+			return 0;	/* treated as a worker failure */
+		slot->buf = buf;
+		slot->cap = cap;
+	}
+	n = read(slot->fd, slot->buf + slot->len, slot->cap - slot->len);
+	if (n == -1)
+		return errno == EINTR || errno == EAGAIN ? 1 : 0;
+	if (n == 0)
+		return 0;
+	slot->len += (size_t)n;
+	slot->last_heard = util_now();
+	while ((nl = memchr(slot->buf, '\n', slot->len)) != NULL) {
+		size_t linelen = (size_t)(nl - slot->buf);
+		handle_line(pool, slot, slot->buf, linelen);
+		memmove(slot->buf, nl + 1, slot->len - linelen - 1);
+		slot->len -= linelen + 1;
+	}
+	return 1;
+}
+
+static void
+reap(struct pool *pool, struct slot *slot)
+{
+	struct fetch_report *f = &pool->results[slot->index].fetch;
+	int status = 0;
+
+	close(slot->fd);
+	slot->fd = -1;
+	while (waitpid(slot->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (slot->timed_out)
+		set_error(f, "no progress for %.0f s: transfer aborted "
+		    "(--timeout)", pool->opts->timeout);
+	else if (pool->opts->stop != NULL && *pool->opts->stop &&
+	    !slot->got_result)
+		set_error(f, "interrupted");
+	else if (!slot->got_result && WIFSIGNALED(status))
+		set_error(f, "worker killed by signal %d", WTERMSIG(status));
+	else if (!slot->got_result)
+		set_error(f, "worker exited with status %d and no result",
+		    WEXITSTATUS(status));
+	slot->pid = 0;
+	pool->active--;
+	if (pool->opts->on_done != NULL)
+		pool->opts->on_done(slot->index, pool->opts->payload);
+}
+
+static int
+stopping(const struct pool *pool)
+{
+	return pool->opts->stop != NULL && *pool->opts->stop;
+}
+
+/* Waits for output or silence; kills the silent and the interrupted. */
+static void
+wait_round(struct pool *pool)
+{
+	struct pollfd pfd[WORKER_MAX_JOBS];
+	struct slot *who[WORKER_MAX_JOBS];
+	double now = util_now(), wait = WORKER_TICK_MS / 1000.0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < WORKER_MAX_JOBS; i++) {
+		struct slot *s = &pool->slots[i];
+		if (s->pid <= 0)
+			continue;
+		double left = s->last_heard + pool->opts->timeout - now;
+		if (!s->timed_out && (left <= 0 || stopping(pool))) {
+			s->timed_out = !stopping(pool);
+			kill(s->pid, SIGKILL);
+		}
+		if (left > 0 && left < wait)
+			wait = left;
+		pfd[n].fd = s->fd;
+		pfd[n].events = POLLIN;
+		who[n++] = s;
+	}
+	if (poll(pfd, n, (int)(wait * 1000) + 1) <= 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (pfd[i].revents != 0 && !drain(pool, who[i]))
+			reap(pool, who[i]);
+}
+
+struct dsm_error *
+worker_fetch_all(struct repo_result *results, size_t n,
+    const struct worker_opts *opts)
+{
+	struct pool pool = { .results = results, .opts = opts };
+	struct dsm_error *err = NULL;
+	size_t next = 0;
+	int jobs = opts->jobs < 1 ? 1 : opts->jobs > WORKER_MAX_JOBS ?
+	    WORKER_MAX_JOBS : opts->jobs;
+
+	for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
+		pool.slots[i].fd = -1;
+	while ((next < n && !stopping(&pool)) || pool.active > 0) {
+		while (err == NULL && next < n && !stopping(&pool) &&
+		    pool.active < (size_t)jobs) {
+			struct slot *free_slot = NULL;
+			for (size_t i = 0; i < WORKER_MAX_JOBS && !free_slot; i++)
+				if (pool.slots[i].pid == 0)
+					free_slot = &pool.slots[i];
+			if ((err = spawn(&pool, free_slot, next)) == NULL)
+				next++;
+		}
+		if (err != NULL && pool.active == 0)
+			break;
+		wait_round(&pool);
+		if (opts->on_tick != NULL)
+			opts->on_tick(opts->payload);
+	}
+	for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
+		free(pool.slots[i].buf);
+	/* Repos never started (interrupted, or no process): say so. */
+	for (; next < n; next++)
+		set_error(&results[next].fetch, "%s", err != NULL ?
+		    err->msg : "interrupted");
+	/* Killed workers may leave temporary clones; no worker runs now. */
+	struct dsm_error *cerr = mirror_cleanup_root(opts->root);
+	if (err == NULL)
+		err = cerr;
+	else
+		dsm_error_free(cerr);
+	return err;
+}
+
+int
+worker_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}

@@ -1,0 +1,383 @@
+# tests/common.sh: sourced by every scenario in tests/integration/.
+#
+# Gives each scenario a fresh folder $T (removed on exit), loopback servers that
+# are started and stopped by PID, upstream repositories to mirror, and assertions
+# that say what was expected and what was seen.
+#
+#   $T/upstream/NAME.git   bare upstream, served as $GIT_BASE/NAME.git
+#   $T/work/NAME           a clone of it, to commit and push from
+#   $CONFIG                $T/mirrors.json, whose root is $ROOT ($T/mirrors)
+#
+# Set KEEP_TMP=1 to keep $T after the scenario for a post-mortem.
+
+set -euo pipefail
+export LC_ALL=C
+
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+DSMIRROR=${DSMIRROR:-$(dirname "$TESTS_DIR")/dsmirror}
+T=$(mktemp -d "${TMPDIR:-/tmp}/dsmirror-test.XXXXXX")
+CONFIG=$T/mirrors.json
+ROOT=$T/mirrors
+PIDS=()   # every background process this scenario started: servers, runs
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')   # skip shims (pyenv)
+
+# Keep git and dsmirror away from the user's configuration, token and proxies.
+export HOME=$T/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.invalid
+export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.invalid
+unset DSMIRROR_CONFIG GITHUB_TOKEN GH_TOKEN http_proxy https_proxy HTTP_PROXY \
+	HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+mkdir -p "$HOME" "$T/upstream" "$T/work"
+cd "$HOME"   # not the config's folder: `root` must be relative to the config
+
+cleanup() {
+	local pid
+	[ "$BASHPID" = "$$" ] || return 0   # a child killed before its exec
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do
+		for _ in {1..100}; do gone "$pid" && break; sleep 0.05; done
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	cd /
+	if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- reporting
+
+# fail MESSAGE...: print where the scenario failed and what went wrong; exit 1.
+fail() {
+	local i=1
+	while [ "${BASH_SOURCE[i]:-}" = "${BASH_SOURCE[0]}" ]; do i=$((i + 1)); done
+	echo "FAIL ${BASH_SOURCE[i]:-?}:${BASH_LINENO[i - 1]}: $*" >&2
+	exit 1
+}
+
+# skip REASON: the scenario does not apply here; it passes.
+skip() {
+	echo "skip: $*"
+	exit 0
+}
+
+# ---------------------------------------------------------------- processes
+
+# now_ms: wall clock in milliseconds.
+now_ms() {
+	local t=${EPOCHREALTIME/[.,]/}
+	echo $((t / 1000))
+}
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms; return 1 when SECONDS pass first.
+wait_until() {
+	local deadline=$(($(now_ms) + $1 * 1000))
+	shift
+	until "$@"; do
+		[ "$(now_ms)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# gone PID: the process has exited (a zombie counts as gone).
+gone() {
+	local state=Z
+	{ read -r _ _ state _ </proc/"$1"/stat; } 2>/dev/null || true
+	[ "$state" = Z ]
+}
+
+# spawn CMD...: start CMD in the background (its PID in SPAWNED) and stop it
+# (SIGTERM, then SIGKILL after 5 s) when the scenario exits.
+spawn() {
+	(
+		trap - EXIT INT TERM
+		exec "$@"
+	) &
+	SPAWNED=$!
+	PIDS+=("$SPAWNED")
+}
+
+# stop PID: kill PID with SIGTERM and wait for it (it may be gone already).
+stop() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+	spawn "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# git_server_start [PORT]: lighttpd on 127.0.0.1 serving `git http-backend` over
+# $T/upstream, so $T/upstream/foo.git is $GIT_BASE/foo.git. Sets GIT_PID,
+# GIT_PORT, GIT_BASE and GIT_ACCESS_LOG (flushed when the server stops).
+# Reuses PORT when given (a restart). GIT_SERVER_KBPS=N caps each connection
+# at N kB/s, to make a big transfer last long enough to be interrupted.
+git_server_start() {
+	local port=${1:-$(free_port)} conf=$T/lighttpd.conf
+	GIT_ACCESS_LOG=$T/lighttpd-access.log
+	mkdir -p "$T/www"
+	cat >"$conf" <<-EOF
+		server.document-root = "$T/www"
+		server.bind = "127.0.0.1"
+		server.port = $port
+		server.errorlog = "$T/lighttpd-error.log"
+		server.upload-dirs = ( "$T" )
+		server.stream-response-body = 1
+		server.modules = ( "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog" )
+		accesslog.filename = "$GIT_ACCESS_LOG"
+		alias.url = ( "/" => "$(git --exec-path)/git-http-backend/" )
+		cgi.assign = ( "" => "" )
+		setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$T/upstream",
+		                           "GIT_HTTP_EXPORT_ALL" => "1" )
+		connection.kbytes-per-second = ${GIT_SERVER_KBPS:-0}
+	EOF
+	spawn lighttpd -D -f "$conf" </dev/null
+	GIT_PID=$SPAWNED
+	GIT_PORT=$port
+	GIT_BASE=http://127.0.0.1:$port
+	wait_until 10 port_open "$port" || fail "lighttpd did not start on port $port:
+$(cat "$T/lighttpd-error.log" 2>/dev/null)"
+	kill -0 "$GIT_PID" 2>/dev/null || fail "lighttpd exited (port $port taken?)"
+}
+
+git_server_stop() { stop "$GIT_PID"; }
+
+# stall_server_start: a listener on 127.0.0.1 that accepts connections and never
+# answers. Sets STALL_PID and STALL_URL.
+stall_server_start() {
+	spawn "$PYTHON" -c '
+import os, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+with open(sys.argv[1] + ".new", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".new", sys.argv[1])
+held = []
+while True:
+    held.append(s.accept()[0])
+' "$T/stall.port" </dev/null
+	STALL_PID=$SPAWNED
+	wait_until 10 test -s "$T/stall.port" || fail "stall server did not start"
+	read -r STALL_PORT <"$T/stall.port"
+	STALL_URL=http://127.0.0.1:$STALL_PORT
+}
+
+stall_server_stop() { stop "$STALL_PID"; }
+
+# ---------------------------------------------------------------- upstreams
+
+# work NAME GIT-ARGS...: run git in the work clone of upstream NAME.
+work() {
+	local name=$1
+	shift
+	git -C "$T/work/$name" "$@"
+}
+
+# work_commit NAME [FILE [CONTENT]]: commit a change to FILE in the work clone.
+work_commit() {
+	local name=$1 file=${2:-file} content=${3:-"change $RANDOM$RANDOM"}
+	printf '%s\n' "$content" >"$T/work/$name/$file"
+	work "$name" add "$file"
+	work "$name" commit -q -m "change $file"
+}
+
+# make_upstream NAME [HEAD]: bare repo $T/upstream/NAME.git with a few commits on
+# main (LICENSE is the MIT text), a branch feature, tags v1 (lightweight) and
+# v1-ann (annotated), and refs/pull/1/head on a commit of its own. Its HEAD is
+# main, or HEAD (a branch made from main with one more commit).
+make_upstream() {
+	local name=$1 head=${2:-main} push=(main feature v1 v1-ann pr:refs/pull/1/head)
+	git init -q --bare -b main "$T/upstream/$name.git"
+	git clone -q "$T/upstream/$name.git" "$T/work/$name" 2>/dev/null
+	work "$name" checkout -q -b main
+	work_commit "$name" LICENSE "$(mit_license)"
+	work_commit "$name" README "one"
+	work "$name" tag v1
+	work_commit "$name" README "two"
+	work "$name" tag -a v1-ann -m "release v1"
+	work "$name" checkout -q -b feature
+	work_commit "$name" feature.txt
+	work "$name" checkout -q -b pr main
+	work_commit "$name" pr.txt
+	work "$name" checkout -q main
+	if [ "$head" != main ]; then
+		work "$name" checkout -q -b "$head"
+		work_commit "$name" "$head.txt"
+		push+=("$head")
+	fi
+	work "$name" push -q origin "${push[@]}"
+	git -C "$T/upstream/$name.git" symbolic-ref HEAD "refs/heads/$head"
+	work "$name" checkout -q main
+}
+
+# add_big_commit NAME MB: a commit on the upstream's main adding MB megabytes of
+# random data, made in the bare repo itself (quicker than a push; the work
+# clone does not see it). Objects are stored, not deflated: quicker too.
+add_big_commit() {
+	local up=$T/upstream/$1.git blob tree commit
+	git -C "$up" config core.compression 0
+	blob=$(head -c "$(($2 * 1024 * 1024))" /dev/urandom | git -C "$up" hash-object -w --stdin)
+	tree=$({
+		git -C "$up" ls-tree main
+		printf '100644 blob %s\tbig-%s.bin\n' "$blob" "$RANDOM"
+	} | git -C "$up" mktree)
+	commit=$(git -C "$up" commit-tree "$tree" -p main -m "add $2 MB")
+	git -C "$up" update-ref refs/heads/main "$commit"
+}
+
+# make_big_upstream NAME MB: make_upstream NAME, then add_big_commit NAME MB.
+make_big_upstream() {
+	make_upstream "$1"
+	add_big_commit "$1" "$2"
+}
+
+mit_license() {
+	cat <<-'EOF'
+		MIT License
+
+		Copyright (c) 2023 DeepSeek
+
+		Permission is hereby granted, free of charge, to any person obtaining a copy
+		of this software and associated documentation files (the "Software"), to deal
+		in the Software without restriction, including without limitation the rights
+		to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+		copies of the Software, and to permit persons to whom the Software is
+		furnished to do so, subject to the following conditions:
+
+		The above copyright notice and this permission notice shall be included in all
+		copies or substantial portions of the Software.
+
+		THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+		IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+		FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+		AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+		LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+		OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+		SOFTWARE.
+	EOF
+}
+
+# ---------------------------------------------------------------- dsmirror
+
+# write_config FILE NAME=URL...: a version 1 mirrors.json, root "mirrors".
+write_config() {
+	local file=$1 sep='' pair
+	shift
+	{
+		printf '{\n  "version": 1,\n  "root": "mirrors",\n'
+		printf '  "api": "https://127.0.0.1:9",\n  "repos": ['
+		for pair in "$@"; do
+			printf '%s\n    {"name": "%s", "url": "%s",' "$sep" "${pair%%=*}" "${pair#*=}"
+			printf ' "licenses": [{"path": "LICENSE", "spdx": "MIT"}]}'
+			sep=,
+		done
+		printf '\n  ]\n}\n'
+	} >"$file"
+}
+
+# dsm ARGS...: dsmirror on $CONFIG.
+dsm() { "$DSMIRROR" -c "$CONFIG" "$@"; }
+
+# json_get PYEXPR: evaluate PYEXPR on the --json report in $T/out, where `j` is
+# the report and repo(NAME) a repo's entry; strings print as is, others as JSON.
+json_get() {
+	"$PYTHON" - "$T/out" "$1" <<-'EOF'
+		import json, sys
+		j = json.load(open(sys.argv[1]))
+		def repo(name):
+		    return next(r for r in j["repos"] if r["name"] == name)
+		v = eval(sys.argv[2])
+		print(v if isinstance(v, str) else json.dumps(v))
+	EOF
+}
+
+# fetch_field NAME KEY: the repo NAME's fetch.KEY in the --json report (null if absent).
+fetch_field() { json_get "repo('$1')['fetch'].get('$2')"; }
+
+# ---------------------------------------------------------------- assertions
+
+# assert_exit EXPECTED CMD...: run CMD (stdout in $T/out, stderr in $T/err);
+# its exit status must be EXPECTED. Sets RC.
+assert_exit() {
+	local expected=$1
+	shift
+	RC=0
+	"$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
+	[ "$RC" = "$expected" ] || fail "expected exit $expected, got $RC from: $*
+--- stdout:
+$(head -c 3000 "$T/out")
+--- stderr:
+$(head -c 3000 "$T/err")"
+}
+
+# assert_eq EXPECTED ACTUAL WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+# assert_contains FILE TEXT: FILE contains TEXT (a fixed string).
+assert_contains() {
+	grep -qF -- "$2" "$1" || fail "expected '$2' in $(basename "$1"), which holds:
+$(head -c 3000 "$1")"
+}
+
+# assert_not_contains FILE TEXT
+assert_not_contains() {
+	! grep -qF -- "$2" "$1" || fail "did not expect '$2' in $(basename "$1"), which holds:
+$(head -c 3000 "$1")"
+}
+
+# assert_empty FILE
+assert_empty() {
+	[ ! -s "$1" ] || fail "expected $(basename "$1") to be empty, it holds:
+$(head -c 3000 "$1")"
+}
+
+# refs GITDIR [PATTERN...]: "oid refname" lines, sorted (default: heads and tags).
+refs() {
+	local dir=$1
+	shift
+	[ $# -gt 0 ] || set -- refs/heads refs/tags
+	git -C "$dir" for-each-ref --format='%(objectname) %(refname)' "$@"
+}
+
+# assert_refs_equal UPSTREAM_GIT MIRROR_GIT [PATTERN...]: same refs, same objects.
+assert_refs_equal() {
+	local want got
+	want=$(refs "$1" "${@:3}")
+	got=$(refs "$2" "${@:3}")
+	[ "$want" = "$got" ] || fail "refs of $2 differ from upstream $1:
+$(diff <(echo "$want") <(echo "$got") | sed -n '2,40p')"
+}
+
+# assert_fsck GITDIR: the repository is complete and well-formed.
+assert_fsck() {
+	local out
+	out=$(git -C "$1" fsck --strict --no-progress 2>&1) || fail "fsck of $1 failed:
+$out"
+}
+
+# fsck_all ROOT: assert_fsck every *.git under ROOT.
+fsck_all() {
+	local m
+	[ -d "$1" ] || return 0
+	while IFS= read -r m; do
+		assert_fsck "$m"
+	done < <(find "$1" -name '*.git' -type d -prune)
+}
+
+# tree_digest DIR: owner, mode, name and content of everything under DIR.
+tree_digest() {
+	find "$1" -printf '%u:%g %m %y %p\n' | sort
+	find "$1" -type f -print0 | sort -z | xargs -0 -r sha256sum
+}
+
+# assert_no_tmp ROOT: no clone temp folder (.tmp-*) left in ROOT.
+assert_no_tmp() {
+	local left
+	left=$(find "$1" -maxdepth 1 -name '.tmp-*' 2>/dev/null)
+	[ -z "$left" ] || fail "temp left in $1: $left"
+}

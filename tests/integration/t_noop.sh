@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# A second fetch with nothing new upstream: "unchanged", exit 0, no ref moves,
+# and only the ref advertisement is asked for (no git-upload-pack POST).
+. "$(dirname "$0")/../common.sh"
+
+make_upstream r1
+git_server_start
+write_config "$CONFIG" r1="$GIT_BASE/r1.git"
+assert_exit 0 dsm fetch
+before=$(refs "$ROOT/r1.git" refs/)
+
+git_server_stop   # flushes the access log
+: >"$GIT_ACCESS_LOG"
+git_server_start "$GIT_PORT"
+assert_exit 0 dsm --json fetch
+git_server_stop
+
+assert_eq unchanged "$(fetch_field r1 result)" "fetch.result"
+assert_eq "$(git -C "$T/upstream/r1.git" rev-parse HEAD)" "$(fetch_field r1 head)" "fetch.head"
+assert_eq "$before" "$(refs "$ROOT/r1.git" refs/)" "mirror refs after a no-op fetch"
+assert_contains "$GIT_ACCESS_LOG" "GET /r1.git/info/refs?service=git-upload-pack"
+assert_not_contains "$GIT_ACCESS_LOG" "POST"
+fsck_all "$ROOT"

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# run-integration.sh [NAME...]: run the integration scenarios tests/integration/t_*.sh
+# (or only those named: t_lock, t_lock.sh or lock), each in its own bash.
+# Prints ok/skip/FAIL and the time of each, then the log of each failure; exits 1
+# if any failed. DSMIRROR=path selects the binary (default: ./dsmirror).
+set -uo pipefail
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export DSMIRROR=${DSMIRROR:-$(dirname "$here")/dsmirror}
+[ -x "$DSMIRROR" ] || echo "warning: no dsmirror binary at $DSMIRROR (run make)" >&2
+
+scenarios=()
+if [ $# -eq 0 ]; then
+	scenarios=("$here"/integration/t_*.sh)
+else
+	for name in "$@"; do
+		name=${name%.sh}
+		name=t_${name#t_}
+		[ -f "$here/integration/$name.sh" ] || { echo "no scenario $name" >&2; exit 2; }
+		scenarios+=("$here/integration/$name.sh")
+	done
+fi
+
+# Each scenario's temp folder goes under $run, so that what it leaves behind
+# (files, or processes whose command line names them) can be found and shown.
+run=$(mktemp -d "${TMPDIR:-/tmp}/dsmirror-run.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+failed=()
+for script in "${scenarios[@]}"; do
+	name=$(basename "$script" .sh)
+	log=$run/$name.log
+	mkdir "$run/$name"
+	start=${EPOCHREALTIME/[.,]/}
+	TMPDIR=$run/$name bash "$script" >"$log" 2>&1
+	rc=$?
+	end=${EPOCHREALTIME/[.,]/}
+	if leaked=$(pgrep -af -- "$run/$name/"); then
+		echo "FAIL: processes left running: $leaked" >>"$log"
+		rc=1
+	fi
+	if [ -z "${KEEP_TMP:-}" ] && [ -n "$(ls -A "$run/$name")" ]; then
+		echo "FAIL: temp files left: $(ls -A "$run/$name")" >>"$log"
+		rc=1
+	fi
+	status=ok
+	[ $rc -eq 0 ] && grep -q '^skip:' "$log" && status=skip
+	[ $rc -eq 0 ] || { status=FAIL; failed+=("$name"); }
+	printf '%-4s %-26s %5d.%01ds\n' "$status" "$name" \
+		$(((end - start) / 1000000)) $(((end - start) / 100000 % 10))
+done
+
+for name in "${failed[@]}"; do
+	printf '\n===== %s =====\n' "$name"
+	cat "$run/$name.log"
+done
+[ ${#failed[@]} -eq 0 ] || { printf '\n%d of %d failed: %s\n' ${#failed[@]} ${#scenarios[@]} "${failed[*]}"; exit 1; }
+printf '\nall %d passed\n' ${#scenarios[@]}
