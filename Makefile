@@ -80,7 +80,8 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	    build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
-	    libjansson-dev libcmocka-dev git lighttpd python3 ca-certificates
+	    libjansson-dev libcmocka-dev git lighttpd python3 ca-certificates \
+	    procps libxml2-utils
 
 clean:
 	rm -rf build dsmirror

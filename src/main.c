@@ -323,8 +323,12 @@ main(int argc, char **argv)
 
 	if (opts.config == NULL || opts.config[0] == '\0')
 		opts.config = "mirrors.json";
-	/* '+': options come before the command; names may start with '-'. */
-	while ((c = getopt_long(argc, argv, "+c:j:qvhV", longopts, NULL)) != -1) {
+	opterr = 0;
+	/*
+	 * Options may come before or after the command ("dsmirror sync
+	 * --json"); a NAME that starts with '-' goes after "--".
+	 */
+	while ((c = getopt_long(argc, argv, "c:j:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opts.config = optarg;
@@ -361,8 +365,8 @@ main(int argc, char **argv)
 			printf("dsmirror %s\n", DSMIRROR_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "Try 'dsmirror --help'.\n");
-			return EXIT_USAGE;
+			return usage_error("unknown option, or an option "
+			    "without its value: %s", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # it sets variables for the scenarios
 # tests/common.sh: sourced by every scenario in tests/integration/.
 #
 # Gives each scenario a fresh folder $T (removed on exit), loopback servers that
@@ -109,13 +110,14 @@ free_port() {
 	spawn "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# git_server_start [PORT]: lighttpd on 127.0.0.1 serving `git http-backend` over
+# git_server_start: lighttpd on 127.0.0.1 serving `git http-backend` over
 # $T/upstream, so $T/upstream/foo.git is $GIT_BASE/foo.git. Sets GIT_PID,
 # GIT_PORT, GIT_BASE and GIT_ACCESS_LOG (flushed when the server stops).
-# Reuses PORT when given (a restart). GIT_SERVER_KBPS=N caps each connection
-# at N kB/s, to make a big transfer last long enough to be interrupted.
+# A restart after git_server_stop keeps the port, so URLs stay valid.
+# GIT_SERVER_KBPS=N caps each connection at N kB/s, to make a big transfer
+# last long enough to be interrupted.
 git_server_start() {
-	local port=${1:-$(free_port)} conf=$T/lighttpd.conf
+	local port=${GIT_PORT:-$(free_port)} conf=$T/lighttpd.conf
 	GIT_ACCESS_LOG=$T/lighttpd-access.log
 	mkdir -p "$T/www"
 	cat >"$conf" <<-EOF

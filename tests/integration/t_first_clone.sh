@@ -2,6 +2,7 @@
 # fetch clones each repo into the bare mirror <root>/<name>.git: same heads and
 # tags as upstream, no refs/pull/*, the same HEAD (main, or develop), usable by
 # `git clone`; --json says "cloned" and gives the head commit.
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
 make_upstream r1

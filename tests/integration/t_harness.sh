@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The harness itself (no dsmirror): the git server serves clones of the upstreams
 # made by make_upstream, the stall server never answers, servers stop by PID.
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
 make_upstream r1
@@ -20,7 +21,7 @@ done
 assert_eq tag "$(git -C "$T/upstream/r1.git" cat-file -t v1-ann)" "type of v1-ann"
 git_server_stop
 port_open "$GIT_PORT" && fail "git server still answers after git_server_stop"
-git_server_start "$GIT_PORT"
+git_server_start
 git ls-remote "$GIT_BASE/r1.git" >/dev/null || fail "restart on port $GIT_PORT does not serve"
 git_server_stop
 assert_contains "$GIT_ACCESS_LOG" "GET /r1.git/info/refs"

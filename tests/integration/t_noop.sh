@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A second fetch with nothing new upstream: "unchanged", exit 0, no ref moves,
 # and only the ref advertisement is asked for (no git-upload-pack POST).
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
 make_upstream r1
@@ -11,7 +12,7 @@ before=$(refs "$ROOT/r1.git" refs/)
 
 git_server_stop   # flushes the access log
 : >"$GIT_ACCESS_LOG"
-git_server_start "$GIT_PORT"
+git_server_start   # same port
 assert_exit 0 dsm --json fetch
 git_server_stop
 

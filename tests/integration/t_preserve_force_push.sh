@@ -3,6 +3,7 @@
 # moves a tag or deletes one, the mirror follows upstream and keeps each old tip
 # under refs/dsmirror/preserved/<UTC YYYYMMDDTHHMMSSZ>/<ref>. Fast-forwards and
 # repeated fetches preserve nothing new; later fetches never drop preserved refs.
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
 up=$T/upstream/r1.git m=$ROOT/r1.git
@@ -23,7 +24,7 @@ for ref in refs/heads/main refs/heads/feature refs/tags/v1 refs/tags/v1-ann; do
 done
 work r1 checkout -q --orphan rewritten
 work_commit r1 README "a history of its own"
-work r1 tag -f v1
+work r1 tag -f v1 >/dev/null
 work r1 push -q -f origin rewritten:main v1
 work r1 push -q origin :feature :refs/tags/v1-ann
 before=$(date -u +%Y%m%dT%H%M%SZ)
@@ -33,8 +34,9 @@ after=$(date -u +%Y%m%dT%H%M%SZ)
 assert_eq updated "$(fetch_field r1 result)" "fetch.result"
 assert_refs_equal "$up" "$m"
 for ref in "${!old[@]}"; do
-	p=$(preserved | awk -v ref="$ref" '$2 ~ "^refs/dsmirror/preserved/[0-9]{8}T[0-9]{6}Z/" ref "$" { print $2 }')
-	[ -n "$p" ] || fail "no refs/dsmirror/preserved/<YYYYMMDDTHHMMSSZ>/$ref; preserved refs:
+	p=$(preserved | cut -d' ' -f2 | grep -xE "refs/dsmirror/preserved/[0-9]{8}T[0-9]{6}Z/$ref" || true)
+	[[ -n $p && $(wc -l <<<"$p") = 1 ]] ||
+		fail "expected one refs/dsmirror/preserved/<YYYYMMDDTHHMMSSZ>/$ref, preserved refs are:
 $(preserved)"
 	stamp=${p#refs/dsmirror/preserved/}
 	stamp=${stamp%%/*}
@@ -42,7 +44,7 @@ $(preserved)"
 	git -C "$m" rev-list --objects "$p" | grep -q "^${old[$ref]}" ||
 		fail "old tip ${old[$ref]} of $ref not reachable from $p"
 	assert_eq "{\"as\": \"$p\", \"oid\": \"${old[$ref]}\"}" \
-		"$(json_get "[{'as': p['as'], 'oid': p['oid']} for p in repo('r1')['fetch']['preserved'] if p['ref'] == '$ref']")" \
+		"$(json_get "next({'as': p['as'], 'oid': p['oid']} for p in repo('r1')['fetch']['preserved'] if p['ref'] == '$ref')")" \
 		"fetch.preserved entry of $ref"
 done
 kept=$(preserved)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # A repo whose "refs" lists refs/pull/* gets them mirrored too.
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
 make_upstream r1

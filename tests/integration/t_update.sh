@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A new commit and a new tag upstream: "updated", refs equal upstream, the new
 # head reported, and fetch.updated lists each ref with its old and new id.
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
 make_upstream r1
