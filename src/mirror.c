@@ -55,6 +55,7 @@ struct fetch {
 	char *upstream_head;		/* upstream HEAD's target, or NULL */
 	struct fetch_progress progress;
 	double last_progress;
+	int tried_agent;		/* ssh agent asked once already */
 	char url[CONFIG_MAX_URL + 1];	/* without credentials, for messages */
 };
 
@@ -105,12 +106,12 @@ static int
 on_credentials(git_credential **out, const char *url, const char *user,
     unsigned int allowed, void *payload)
 {
-	static int tried;
+	struct fetch *f = payload;
 
 	(void)url;
-	(void)payload;
-	if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !tried && user != NULL) {
-		tried = 1;
+	if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !f->tried_agent &&
+	    user != NULL) {
+		f->tried_agent = 1;
 		return git_credential_ssh_key_from_agent(out, user);
 	}
 	return GIT_PASSTHROUGH;
