@@ -283,8 +283,8 @@ check_url(const char *s)
 	    colon > at + 1 && (slash == NULL || slash > colon) &&
 	    colon[1] != '\0')
 		return NULL;
-	return "is not a supported URL (https://, ssh://, git://, file:// or "
-	    "user@host:path)";
+	return "is not a supported URL (https://, ssh://, git://, file://, "
+	    "user@host:path, or http:// to a loopback address)";
 }
 
 static const char *

@@ -29,6 +29,8 @@
 
 /* A mirror with more refs than this is refused rather than half-handled. */
 #define MIRROR_MAX_REFS		1000000
+/* The name libgit2 gives a pack while it is being received. */
+#define MIRROR_PARTIAL_PACK	"pack_git2_"
 /* Attempts at a free preserved-ref name within one second. */
 #define MIRROR_PRESERVE_TRIES	100
 
@@ -697,6 +699,35 @@ remove_stale_locks(const char *dir, int depth)
 }
 
 /*
+ * libgit2 receives a pack into objects/pack/pack_git2_XXXXXX and renames it
+ * only when it is whole; a killed transfer leaves the partial file, which
+ * nothing would ever remove (git gc does not know the name).
+ */
+static void
+remove_partial_packs(const char *path)
+{
+	struct dirent *de;
+	char *dir;
+	DIR *d;
+
+	if ((dir = util_path_join(path, "objects/pack")) == NULL)
+		return;
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, MIRROR_PARTIAL_PACK,
+			    strlen(MIRROR_PARTIAL_PACK)) != 0)
+				continue;
+			char *p = util_path_join(dir, de->d_name);
+			if (p != NULL)
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dir);
+}
+
+/*
  * A killed run may leave lock files behind, which would block every later
  * update of those refs.  The root lock guarantees no other dsmirror writes
  * this mirror now, and dsmirror is the only writer of its mirrors.
@@ -716,6 +747,7 @@ recover(const char *path)
 	if ((p = util_path_join(path, "refs")) != NULL)
 		remove_stale_locks(p, 0);
 	free(p);
+	remove_partial_packs(path);
 }
 
 static struct dsm_error *

@@ -40,7 +40,7 @@ report_json(FILE *out, const struct repo_result *results, size_t n,
 	if (top == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	rc = json_dump_callback(top, dump_to_file, out,
-	    JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	json_decref(top);
 	if (rc == -1 || fputc('\n', out) == EOF || fflush(out) == EOF)
 		return dsm_error_new(DSM_ERR_SYSTEM, "cannot write the report");

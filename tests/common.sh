@@ -16,6 +16,7 @@ export LC_ALL=C
 
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DSMIRROR=${DSMIRROR:-$(dirname "$TESTS_DIR")/dsmirror}
+case $DSMIRROR in */* | .*) DSMIRROR=$(realpath "$DSMIRROR") ;; esac   # we cd away
 T=$(mktemp -d "${TMPDIR:-/tmp}/dsmirror-test.XXXXXX")
 CONFIG=$T/mirrors.json
 ROOT=$T/mirrors
@@ -104,10 +105,18 @@ stop() {
 	wait "$1" 2>/dev/null || true
 }
 
+# kill9 PID: kill PID with SIGKILL, as a crash or an OOM kill would, and reap it.
+kill9() {
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# port_open PORT: something accepts connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_port: a TCP port of 127.0.0.1 that nobody listens on (right now).
 free_port() {
-	spawn "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # git_server_start: lighttpd on 127.0.0.1 serving `git http-backend` over
@@ -135,19 +144,24 @@ git_server_start() {
 		                           "GIT_HTTP_EXPORT_ALL" => "1" )
 		connection.kbytes-per-second = ${GIT_SERVER_KBPS:-0}
 	EOF
+	: >"$T/lighttpd-error.log"
 	spawn lighttpd -D -f "$conf" </dev/null
 	GIT_PID=$SPAWNED
 	GIT_PORT=$port
 	GIT_BASE=http://127.0.0.1:$port
-	wait_until 10 port_open "$port" || fail "lighttpd did not start on port $port:
-$(cat "$T/lighttpd-error.log" 2>/dev/null)"
-	kill -0 "$GIT_PID" 2>/dev/null || fail "lighttpd exited (port $port taken?)"
+	# "server started" is logged once the port is bound: it is our server that
+	# answers there, not one that took the port since (a restart, or another run).
+	wait_until 10 git_server_started || fail "lighttpd did not start in 10 s"
+	! gone "$GIT_PID" || fail "lighttpd exited (is port $port taken?)"
 }
+
+git_server_started() { grep -q 'server started' "$T/lighttpd-error.log" || gone "$GIT_PID"; }
 
 git_server_stop() { stop "$GIT_PID"; }
 
 # stall_server_start: a listener on 127.0.0.1 that accepts connections and never
-# answers. Sets STALL_PID and STALL_URL.
+# answers; it adds a line to $STALL_LOG for each connection. Sets STALL_PID,
+# STALL_PORT, STALL_URL and STALL_LOG.
 stall_server_start() {
 	spawn "$PYTHON" -c '
 import os, socket, sys
@@ -160,11 +174,14 @@ os.rename(sys.argv[1] + ".new", sys.argv[1])
 held = []
 while True:
     held.append(s.accept()[0])
-' "$T/stall.port" </dev/null
+    with open(sys.argv[2], "a") as log:
+        log.write("accepted %s:%d\n" % held[-1].getpeername())
+' "$T/stall.port" "$T/stall.log" </dev/null
 	STALL_PID=$SPAWNED
 	wait_until 10 test -s "$T/stall.port" || fail "stall server did not start"
 	read -r STALL_PORT <"$T/stall.port"
 	STALL_URL=http://127.0.0.1:$STALL_PORT
+	STALL_LOG=$T/stall.log
 }
 
 stall_server_stop() { stop "$STALL_PID"; }
@@ -375,6 +392,13 @@ fsck_all() {
 tree_digest() {
 	find "$1" -printf '%u:%g %m %y %p\n' | sort
 	find "$1" -type f -print0 | sort -z | xargs -0 -r sha256sum
+}
+
+# du_mb PATH: disk usage of PATH in megabytes (0 when missing).
+du_mb() {
+	local mb
+	mb=$(du -sm "$1" 2>/dev/null | cut -f1) || true
+	echo "${mb:-0}"
 }
 
 # assert_no_tmp ROOT: no clone temp folder (.tmp-*) left in ROOT.

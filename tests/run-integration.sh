@@ -2,7 +2,8 @@
 # run-integration.sh [NAME...]: run the integration scenarios tests/integration/t_*.sh
 # (or only those named: t_lock, t_lock.sh or lock), each in its own bash.
 # Prints ok/skip/FAIL and the time of each, then the log of each failure; exits 1
-# if any failed. DSMIRROR=path selects the binary (default: ./dsmirror).
+# if any failed. DSMIRROR=path selects the binary (default: ./dsmirror); a
+# scenario still running after SCENARIO_TIMEOUT seconds (default 120) fails.
 set -uo pipefail
 export LC_ALL=C
 
@@ -25,18 +26,21 @@ fi
 # Each scenario's temp folder goes under $run, so that what it leaves behind
 # (files, or processes whose command line names them) can be found and shown.
 run=$(mktemp -d "${TMPDIR:-/tmp}/dsmirror-run.XXXXXX")
-trap 'rm -rf "$run"' EXIT
+if [ -n "${KEEP_TMP:-}" ]; then echo "temp folders kept in $run"; else trap 'rm -rf "$run"' EXIT; fi
 failed=()
 for script in "${scenarios[@]}"; do
 	name=$(basename "$script" .sh)
 	log=$run/$name.log
 	mkdir "$run/$name"
 	start=${EPOCHREALTIME/[.,]/}
-	TMPDIR=$run/$name bash "$script" >"$log" 2>&1
+	TMPDIR=$run/$name timeout -k 5 "${SCENARIO_TIMEOUT:-120}" bash "$script" >"$log" 2>&1
 	rc=$?
+	[ $rc -ne 124 ] || echo "FAIL: timed out after ${SCENARIO_TIMEOUT:-120} s" >>"$log"
 	end=${EPOCHREALTIME/[.,]/}
-	if leaked=$(pgrep -af -- "$run/$name/"); then
-		echo "FAIL: processes left running: $leaked" >>"$log"
+	if leaked=$(pgrep -f -- "$run/$name/"); then
+		echo "FAIL: processes left running (now killed):" >>"$log"
+		ps -o pid=,args= -p "${leaked//$'\n'/,}" >>"$log"
+		for pid in $leaked; do kill -9 "$pid" 2>/dev/null; done
 		rc=1
 	fi
 	if [ -z "${KEEP_TMP:-}" ] && [ -n "$(ls -A "$run/$name")" ]; then

@@ -27,12 +27,13 @@ git_server_stop
 assert_contains "$GIT_ACCESS_LOG" "GET /r1.git/info/refs"
 
 stall_server_start
-exec 3<>"/dev/tcp/127.0.0.1/${STALL_URL##*:}"
+exec 3<>"/dev/tcp/127.0.0.1/$STALL_PORT"
 printf 'GET / HTTP/1.0\r\n\r\n' >&3
-if read -r -t 1 line <&3; then fail "stall server answered: $line"; fi
+if read -r -t 0.5 line <&3; then fail "stall server answered: $line"; fi
 exec 3>&-
+assert_contains "$STALL_LOG" accepted
 stall_server_stop
-port_open "${STALL_URL##*:}" && fail "stall server still answers after stall_server_stop"
+port_open "$STALL_PORT" && fail "stall server still answers after stall_server_stop"
 
 make_big_upstream big 2
 assert_eq 3 "$(git -C "$T/upstream/big.git" rev-list --count main^)" "commits before the big one"

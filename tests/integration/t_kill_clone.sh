@@ -10,14 +10,11 @@ write_config "$CONFIG" big="$GIT_BASE/big.git"
 
 spawn "$DSMIRROR" -c "$CONFIG" fetch >"$T/bg.out" 2>&1
 run=$SPAWNED
-received() {
-	local mb
-	mb=$(du -sm "$ROOT" 2>/dev/null | cut -f1) || true
-	[ "${mb:-0}" -ge 5 ]
-}
+received() { [ "$(du_mb "$ROOT")" -ge 5 ]; }
 wait_until 30 received || fail "fetch did not receive 5 MB in 30 s: $(cat "$T/bg.out")"
-kill -9 "$run"
-wait "$run" || true
+! gone "$run" || fail "the fetch ended before the kill: $(cat "$T/bg.out")"
+kill9 "$run"
+echo "killed during the fetch; root holds: $(find "$ROOT" -mindepth 1 -maxdepth 1 -printf '%f ')"
 
 if [ -e "$ROOT/big.git" ]; then
 	assert_fsck "$ROOT/big.git"

@@ -10,15 +10,16 @@ GIT_SERVER_KBPS=20000 git_server_start   # 60 MB take 3 s: time to kill
 write_config "$CONFIG" big="$GIT_BASE/big.git"
 assert_exit 0 dsm fetch
 old_refs=$(refs "$m")
-size=$(du -sm "$ROOT" | cut -f1)
+size=$(du_mb "$ROOT")
 
 add_big_commit big 60
 spawn "$DSMIRROR" -c "$CONFIG" fetch >"$T/bg.out" 2>&1
 run=$SPAWNED
-received() { [ "$(du -sm "$ROOT" | cut -f1)" -ge $((size + 5)) ]; }
+received() { [ "$(du_mb "$ROOT")" -ge $((size + 5)) ]; }
 wait_until 30 received || fail "fetch did not receive 5 MB in 30 s: $(cat "$T/bg.out")"
-kill -9 "$run"
-wait "$run" || true
+! gone "$run" || fail "the fetch ended before the kill: $(cat "$T/bg.out")"
+kill9 "$run"
+echo "killed during the fetch; packs: $(find "$m/objects/pack" -type f -printf '%f %s; ')"
 
 assert_fsck "$m"
 refs_now=$(refs "$m")
@@ -28,4 +29,6 @@ $refs_now"
 assert_exit 0 dsm fetch
 assert_refs_equal "$up" "$m"
 assert_no_tmp "$ROOT"
+partial=$(find "$m/objects/pack" -name 'pack_git2_*')
+[ -z "$partial" ] || fail "the partial pack of the killed run is still there: $partial"
 fsck_all "$ROOT"

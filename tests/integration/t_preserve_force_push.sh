@@ -41,7 +41,7 @@ $(preserved)"
 	stamp=${p#refs/dsmirror/preserved/}
 	stamp=${stamp%%/*}
 	[[ ! $stamp < $before && ! $stamp > $after ]] || fail "$p: time not within the run ($before..$after)"
-	git -C "$m" rev-list --objects "$p" | grep -q "^${old[$ref]}" ||
+	git -C "$m" rev-list --objects "$p" | grep "^${old[$ref]}" >/dev/null ||
 		fail "old tip ${old[$ref]} of $ref not reachable from $p"
 	assert_eq "{\"as\": \"$p\", \"oid\": \"${old[$ref]}\"}" \
 		"$(json_get "next({'as': p['as'], 'oid': p['oid']} for p in repo('r1')['fetch']['preserved'] if p['ref'] == '$ref')")" \

@@ -10,6 +10,7 @@ start=$(now_ms)
 assert_exit 3 timeout 30 "$DSMIRROR" -c "$CONFIG" --timeout 3 --json fetch
 elapsed=$(($(now_ms) - start))
 [ "$elapsed" -lt 15000 ] || fail "took ${elapsed} ms with --timeout 3"
+[ -s "$STALL_LOG" ] || fail "dsmirror never connected to the stall server"
 
 assert_eq error "$(fetch_field s result)" "fetch.result"
 [ ! -e "$ROOT/s.git" ] || fail "a mirror was created: $ROOT/s.git"
