@@ -197,6 +197,14 @@ ref_cmp(const void *a, const void *b)
 	    ((const struct ref *)b)->name);
 }
 
+/* qsort() and bsearch() want a non-NULL base even for no elements. */
+static void
+reflist_sort(struct reflist *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(struct ref), ref_cmp);
+}
+
 static int
 is_mirrored(const struct fetch *f, const char *name)
 {
@@ -276,7 +284,7 @@ list_upstream(struct fetch *f)
 		    &heads[i]->oid)) != NULL)
 			return err;
 	}
-	qsort(f->upstream.v, f->upstream.n, sizeof(struct ref), ref_cmp);
+	reflist_sort(&f->upstream);
 	return NULL;
 }
 
@@ -303,7 +311,7 @@ list_local(struct fetch *f)
 	git_reference_iterator_free(it);
 	if (err == NULL && rc != GIT_ITEROVER)
 		return git_fail(DSM_ERR_SYSTEM, "cannot list the mirror's refs");
-	qsort(f->local.v, f->local.n, sizeof(struct ref), ref_cmp);
+	reflist_sort(&f->local);
 	return err;
 }
 
@@ -390,6 +398,8 @@ find_ref(const struct reflist *l, const char *name)
 {
 	struct ref key = { (char *)name, { { 0 } } };
 
+	if (l->n == 0)
+		return NULL;
 	return bsearch(&key, l->v, l->n, sizeof(struct ref), ref_cmp);
 }
 
