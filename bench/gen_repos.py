@@ -10,7 +10,8 @@ DIR/sNNN.git  SMALL repos of a few kB: 3 to 6 commits on main, tag v1, and in
               every third one a branch "dev" with one more commit.
 
 History is written with one `git fast-import` per repository (no `git commit`
-spawns); the medium ones are then repacked as a server would hold them. Every
+spawns), kept as one pack as a server would hold it (the medium ones repacked
+with deltas). Every
 byte is derived from a fixed seed, so every run serves the same repositories.
 Runs two repositories at a time.
 """
@@ -67,7 +68,6 @@ class Stream:
             self.parts.append(b"tag %s\nfrom :%d\ntagger %s\n"
                               % (name.encode(), mark, who.encode()))
             self.data(message)
-            self.parts.append(b"\n")
 
     def bytes(self):
         return b"".join(self.parts) + b"done\n"
@@ -155,8 +155,8 @@ def small(seed):
 def make(path, stream, repack):
     env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1")
     run = lambda *a, **k: subprocess.run(a, check=True, env=env, **k)
-    run("git", "init", "-q", "--bare", "-b", "main", path)
-    run("git", "-C", path, "fast-import", "--quiet", input=stream)
+    run("git", "init", "-q", "--bare", "--template=", "-b", "main", path)
+    run("git", "-C", path, "-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", input=stream)
     if repack:
         run("git", "-C", path, "repack", "-adq")
     # Let `git http-backend` serve it without GIT_HTTP_EXPORT_ALL too.
