@@ -4,7 +4,7 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
-PKGS     = libgit2 libcurl jansson
+PKGS     = libgit2 libcurl jansson libcrypto
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -26,13 +26,14 @@ SANFLAGS =
 BIN      = dsmirror
 endif
 
-SRCS = src/config.c src/error.c src/jsonpos.c src/lock.c src/mirror.c \
-       src/progress.c src/report_json.c src/report_text.c src/result.c \
-       src/util.c src/worker.c
+SRCS = src/config.c src/error.c src/jsonpos.c src/license.c src/lock.c \
+       src/mirror.c src/netstream.c src/pin.c src/progress.c \
+       src/report_json.c src/report_junit.c src/report_text.c src/result.c \
+       src/util.c src/verify.c src/worker.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = tests/unit/test_config
+UNIT_TESTS = tests/unit/test_config tests/unit/test_license
 UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
@@ -80,8 +81,8 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	    build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
-	    libjansson-dev libcmocka-dev git lighttpd python3 ca-certificates \
-	    procps libxml2-utils
+	    libjansson-dev libcmocka-dev libssl-dev git lighttpd python3 \
+	    ca-certificates procps libxml2-utils
 
 clean:
 	rm -rf build dsmirror

@@ -57,10 +57,12 @@ struct mirror_opts {
 char *mirror_path(const char *root, const char *name);
 
 /*
- * Initialises libgit2 for this process.  Call once per process, before any
- * other mirror_* call, and never in a process that will fork workers.
+ * Initialises libgit2 for fetching in this process: network streams whose
+ * connects, reads and writes wait at most timeout seconds (netstream.h).
+ * Call once per process, before any other mirror_* call, and never in a
+ * process that will fork workers.
  */
-struct dsm_error *mirror_global_init(void);
+struct dsm_error *mirror_global_init(int timeout);
 
 /*
  * Clones the mirror of opts->spec when it does not exist, else updates it.

@@ -26,6 +26,9 @@ struct dsm_error *util_remove_tree(const char *path);
 /* fsync()s a directory so that a rename or a new entry in it is durable. */
 struct dsm_error *util_fsync_dir(const char *path);
 
+/* fsync()s every file and folder below path, and path itself. */
+struct dsm_error *util_fsync_tree(const char *path);
+
 /*
  * Writes len bytes of data to path atomically: a temporary file in the same
  * directory, fsync, rename, fsync of the directory.  A reader sees either the

@@ -25,6 +25,7 @@
 #include <git2.h>
 
 #include "mirror.h"
+#include "netstream.h"
 #include "util.h"
 
 /* A mirror with more refs than this is refused rather than half-handled. */
@@ -809,6 +810,13 @@ clone(struct fetch *f, const char *path)
 		    tmp);
 		goto done;
 	}
+	/*
+	 * Nobody sees the temporary clone: rather than have libgit2 fsync
+	 * each ref and folder as it writes them, sync the whole once, before
+	 * the rename that makes it visible.  (This worker fetches only this
+	 * repo, so the process-wide option is ours to change.)
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 	iopts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_NO_REINIT;
 	if (git_repository_init_ext(&f->repo, tmp, &iopts) < 0) {
 		err = git_fail(DSM_ERR_SYSTEM, "cannot create the mirror");
@@ -822,8 +830,9 @@ clone(struct fetch *f, const char *path)
 		err = git_fail(DSM_ERR_SYSTEM, "cannot pack refs");
 		goto done;
 	}
-	if ((err = util_fsync_dir(tmp)) != NULL)
+	if ((err = util_fsync_tree(tmp)) != NULL)
 		goto done;
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	/* The one step that makes the mirror appear, whole. */
 	if (rename(tmp, path) == -1) {
 		err = dsm_error_errno(DSM_ERR_SYSTEM, errno,
@@ -857,10 +866,14 @@ mirror_path(const char *root, const char *name)
 }
 
 struct dsm_error *
-mirror_global_init(void)
+mirror_global_init(int timeout)
 {
+	struct dsm_error *err;
+
 	if (git_libgit2_init() < 0)
 		return git_fail(DSM_ERR_SYSTEM, "cannot initialise libgit2");
+	if ((err = netstream_register(timeout)) != NULL)
+		return err;
 	/* Objects, packs and refs reach the disk before they are used. */
 	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0)
 		return git_fail(DSM_ERR_SYSTEM, "cannot enable fsync");

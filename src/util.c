@@ -241,3 +241,35 @@ util_human_bytes(char *buf, size_t bufsize, double bytes)
 		snprintf(buf, bufsize, "%.1f %s", bytes, units[u]);
 	return buf;
 }
+
+static int
+sync_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	int fd;
+
+	(void)ftw;
+	if (flag != FTW_F && flag != FTW_DP)
+		return 0;
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1)
+		return -1;
+	if (fsync(fd) == -1 && errno != EINVAL) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+struct dsm_error *
+util_fsync_tree(const char *path)
+{
+	if (nftw(path, sync_one, UTIL_NFTW_FDS, FTW_DEPTH | FTW_PHYS) == -1)
+		return dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot sync %s",
+		    path);
+	return NULL;
+}

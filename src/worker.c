@@ -91,9 +91,10 @@ child_progress(const struct fetch_progress *p, void *payload)
 }
 
 static void __attribute__((noreturn))
-child_main(int fd, pid_t parent, const char *root, const struct repo_spec *spec)
+child_main(int fd, pid_t parent, const struct worker_opts *opts,
+    const struct repo_spec *spec)
 {
-	struct mirror_opts mopts = { root, spec, child_progress, &fd };
+	struct mirror_opts mopts = { opts->root, spec, child_progress, &fd };
 	struct fetch_report rep = { 0 };
 	struct dsm_error *err;
 
@@ -105,7 +106,7 @@ child_main(int fd, pid_t parent, const char *root, const struct repo_spec *spec)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 
-	err = mirror_global_init();
+	err = mirror_global_init((int)opts->timeout);
 	if (err == NULL)
 		err = mirror_fetch(&rep, &mopts);
 	if (err != NULL) {
@@ -142,7 +143,7 @@ spawn(struct pool *pool, struct slot *slot, size_t index)
 		for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
 			if (pool->slots[i].pid > 0 && pool->slots[i].fd >= 0)
 				close(pool->slots[i].fd);
-		child_main(fds[1], parent, pool->opts->root, spec);
+		child_main(fds[1], parent, pool->opts, spec);
 	}
 	close(fds[1]);
 	slot->fd = fds[0];

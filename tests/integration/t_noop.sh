@@ -14,6 +14,14 @@ git_server_stop   # flushes the access log
 : >"$GIT_ACCESS_LOG"
 git_server_start   # same port
 assert_exit 0 dsm --json fetch
+# lighttpd logs a request after its client may have left: a last request of
+# our own, once logged, means every request of dsmirror's is in the log.
+exec 3<>"/dev/tcp/127.0.0.1/$GIT_PORT"
+printf 'GET /log-barrier HTTP/1.0\r\n\r\n' >&3
+cat <&3 >/dev/null
+exec 3<&-
+wait_until 10 grep -q 'GET /log-barrier' "$GIT_ACCESS_LOG" ||
+	fail "the access log never showed the barrier request"
 git_server_stop
 
 assert_eq unchanged "$(fetch_field r1 result)" "fetch.result"

@@ -1,0 +1,23 @@
+/*
+ * netstream.h - the TCP streams libgit2 uses, with timeouts and no Nagle.
+ *
+ * libgit2 1.5 opens plain sockets with no timeout and with Nagle's
+ * algorithm on.  A smart-HTTP POST is written as two small sends (headers,
+ * then body), so every fetch that negotiates waits out the server's delayed
+ * ACK, about 40 ms; and a server that stops answering blocks a read forever.
+ * Registered as libgit2's standard stream, this module connects with a
+ * timeout, sets TCP_NODELAY, and gives every read and write a timeout.
+ * TLS (libgit2's own, over this stream) and ssh use it too.
+ */
+#ifndef DSM_NETSTREAM_H
+#define DSM_NETSTREAM_H
+
+#include "error.h"
+
+/*
+ * Makes libgit2 use these streams in this process; timeout is the seconds
+ * a connect, read or write may wait.  Call after git_libgit2_init().
+ */
+struct dsm_error *netstream_register(int timeout);
+
+#endif
