@@ -29,4 +29,12 @@ void report_text(FILE *out, FILE *err, const struct repo_result *results,
 struct dsm_error *report_json(FILE *out, const struct repo_result *results,
     size_t n, int status);
 
+/*
+ * The JUnit XML report, written atomically to path: a testsuite per repo,
+ * a testcase for its fetch (when it ran) and one per license file; failures
+ * carry the verdict and what changed.
+ */
+struct dsm_error *report_junit(const char *path,
+    const struct repo_result *results, size_t n);
+
 #endif

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "license.h"
 
 #define OID_HEX 40
 
@@ -52,9 +53,31 @@ struct fetch_report {
 	double seconds;
 };
 
+enum license_verdict {
+	VERDICT_OK,
+	VERDICT_CHANGED,	/* fingerprint differs from the pin */
+	VERDICT_NOT_EXPECTED,	/* the text is not the license named by spdx */
+	VERDICT_MISSING,	/* no such file at the tip of the branch */
+	VERDICT_NO_MIRROR,	/* no mirror to check (not cloned, unreadable) */
+};
+
+struct license_report {
+	const struct license_spec *spec;	/* belongs to the config */
+	enum license_verdict verdict;
+	char sha256[65];	/* fingerprint of the text, or "" */
+	char blob[OID_HEX + 1];	/* the file's blob id, or "" */
+	char *detail;		/* why it is not ok, or NULL */
+	char *against;		/* what the change is against: a commit id
+				   (last accepted text) or "template" */
+	struct license_change change;
+};
+
 struct repo_result {
 	const struct repo_spec *spec;	/* belongs to the config */
 	struct fetch_report fetch;
+	int verified;			/* licenses[] is filled */
+	struct license_report *licenses;
+	size_t nlicenses;
 };
 
 /* Returns the JSON name of r ("cloned", ...). */
@@ -76,6 +99,19 @@ int fetch_report_from_json(struct fetch_report *f, const json_t *obj);
 
 /* Frees what f owns and zeroes it.  NULL is not allowed. */
 void fetch_report_clear(struct fetch_report *f);
+
+/* Returns the JSON name of v ("ok", "not-expected", ...). */
+const char *license_verdict_name(enum license_verdict v);
+
+/*
+ * Returns the JSON object of one license file ("path", "verdict", "spdx",
+ * "sha256", plus "pinned", "blob", "detail", "change"), or NULL when out of
+ * memory.  The caller owns the reference.
+ */
+json_t *license_report_to_json(const struct license_report *l);
+
+/* Frees what the repo's license reports own; NULL-safe fields. */
+void repo_result_clear_licenses(struct repo_result *r);
 
 /* Returns the process exit status that results describe (SPEC.md). */
 int result_exit_status(const struct repo_result *results, size_t n);

@@ -14,10 +14,12 @@
 #include "config.h"
 #include "lock.h"
 #include "mirror.h"
+#include "pin.h"
 #include "progress.h"
 #include "report.h"
 #include "result.h"
 #include "util.h"
+#include "verify.h"
 #include "worker.h"
 
 #ifndef DSMIRROR_VERSION
@@ -33,6 +35,7 @@ enum progress_mode { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF };
 
 struct options {
 	const char *config;
+	const char *junit;	/* --junit FILE, or NULL */
 	int jobs;
 	int json;
 	int quiet;
@@ -51,9 +54,15 @@ struct command {
 static volatile sig_atomic_t stop_signal;
 
 static int cmd_fetch(const struct options *, char **, int);
+static int cmd_verify(const struct options *, char **, int);
+static int cmd_pin(const struct options *, char **, int);
 
 static const struct command commands[] = {
 	{ "fetch", cmd_fetch, "clone missing mirrors, update existing ones" },
+	{ "verify", cmd_verify, "check each mirror's license files against "
+	    "mirrors.json\n             (no network)" },
+	{ "pin", cmd_pin, "record the license fingerprints into mirrors.json, "
+	    "after a person\n             has reviewed a change" },
 };
 
 static const char usage_text[] =
@@ -71,6 +80,7 @@ static const char usage_text[] =
 "  -j, --jobs N         repos worked on in parallel (default: online CPUs,\n"
 "                       at most 8)\n"
 "      --json           machine-readable report on stdout\n"
+"      --junit FILE     JUnit XML report (a testcase per license file)\n"
 "  -q, --quiet          print only problems (for cron)\n"
 "  -v, --verbose        print every ref update\n"
 "      --progress       live progress even when not on a terminal\n"
@@ -80,9 +90,10 @@ static const char usage_text[] =
 "  -h, --help           this help\n"
 "  -V, --version        print the version\n"
 "\n"
-"Exit status: 0 all done; 2 usage or configuration error, nothing touched;\n"
-"3 some repo could not be fetched (the others were done); 4 another run\n"
-"holds the lock on the mirror root.\n"
+"Exit status: 0 all done; 1 a license check failed (changed, missing, not\n"
+"the expected license, no mirror to check); 2 usage or configuration\n"
+"error, nothing touched; 3 some repo could not be fetched (the others were\n"
+"done); 4 another run holds the lock on the mirror root.\n"
 "\n"
 "Old tips of rewritten or deleted branches and tags are kept under\n"
 "refs/dsmirror/preserved/<UTC time>/<ref> in each mirror.\n";
@@ -233,6 +244,37 @@ on_tick(void *payload)
 	progress_tick(((struct display *)payload)->progress);
 }
 
+/* Prints the run's reports; returns the exit status. */
+static int
+report(const struct options *opts, const struct repo_result *results,
+    size_t n)
+{
+	int status = result_exit_status(results, n);
+	struct dsm_error *err;
+
+	if (opts->json) {
+		if ((err = report_json(stdout, results, n, status)) != NULL)
+			status = fail(err);
+	} else {
+		struct report_opts ropts = { opts->quiet, opts->verbose };
+		report_text(stdout, stderr, results, n, &ropts);
+	}
+	if (opts->junit != NULL &&
+	    (err = report_junit(opts->junit, results, n)) != NULL)
+		status = fail(err);
+	return status;
+}
+
+static void
+free_results(struct repo_result *results, size_t n)
+{
+	for (size_t i = 0; results != NULL && i < n; i++) {
+		fetch_report_clear(&results[i].fetch);
+		repo_result_clear_licenses(&results[i]);
+	}
+	free(results);
+}
+
 static int
 cmd_fetch(const struct options *opts, char **names, int nnames)
 {
@@ -275,14 +317,7 @@ cmd_fetch(const struct options *opts, char **names, int nnames)
 		goto done;
 	}
 
-	status = result_exit_status(results, n);
-	if (opts->json) {
-		if ((err = report_json(stdout, results, n, status)) != NULL)
-			status = fail(err);
-	} else {
-		struct report_opts ropts = { opts->quiet, opts->verbose };
-		report_text(stdout, stderr, results, n, &ropts);
-	}
+	status = report(opts, results, n);
 	if (stop_signal != 0) {
 		fprintf(stderr, "dsmirror: interrupted by signal %d; every "
 		    "mirror is as it was or complete\n", (int)stop_signal);
@@ -290,9 +325,100 @@ cmd_fetch(const struct options *opts, char **names, int nnames)
 	}
 done:
 	lock_release(lock);
-	for (size_t i = 0; results != NULL && i < n; i++)
-		fetch_report_clear(&results[i].fetch);
-	free(results);
+	free_results(results, n);
+	config_free(cfg);
+	return status;
+}
+
+/* Verifies the license files of every planned repo, in this process. */
+static struct dsm_error *
+verify_all(struct repo_result *results, size_t n, const char *root)
+{
+	struct dsm_error *err;
+
+	if ((err = verify_global_init()) != NULL)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		if ((err = verify_repo(&results[i], root)) != NULL)
+			return err;
+	return NULL;
+}
+
+static int
+cmd_verify(const struct options *opts, char **names, int nnames)
+{
+	struct repo_result *results = NULL;
+	struct config *cfg = NULL;
+	struct dsm_error *err;
+	size_t n = 0;
+	int status;
+
+	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+		return fail(err);
+	if ((err = verify_all(results, n, cfg->root)) != NULL)
+		status = fail(err);
+	else
+		status = report(opts, results, n);
+	free_results(results, n);
+	config_free(cfg);
+	return status;
+}
+
+/*
+ * Pins only what a person can stand behind: every file present, and every
+ * file with an spdx still that license.  A changed fingerprint is what pin
+ * is for.
+ */
+static int
+pin_refusals(const struct repo_result *results, size_t n)
+{
+	char name[128], path[256], detail[512];
+	int refused = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < results[i].nlicenses; j++) {
+			const struct license_report *l = &results[i].licenses[j];
+			if (l->verdict == VERDICT_OK ||
+			    l->verdict == VERDICT_CHANGED)
+				continue;
+			fprintf(stderr, "%s: %s: %s: %s\n",
+			    util_sanitize(name, sizeof(name),
+			    results[i].spec->name),
+			    util_sanitize(path, sizeof(path), l->spec->path),
+			    license_verdict_name(l->verdict),
+			    util_sanitize(detail, sizeof(detail),
+			    l->detail != NULL ? l->detail : ""));
+			refused = 1;
+		}
+	}
+	return refused;
+}
+
+static int
+cmd_pin(const struct options *opts, char **names, int nnames)
+{
+	struct repo_result *results = NULL;
+	struct config *cfg = NULL;
+	struct dsm_error *err;
+	size_t n = 0, changed = 0;
+	int status = 0;
+
+	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+		return fail(err);
+	if ((err = verify_all(results, n, cfg->root)) != NULL) {
+		status = fail(err);
+	} else if (pin_refusals(results, n)) {
+		fprintf(stderr, "dsmirror: nothing pinned: fix or review the "
+		    "files above first\n");
+		status = 1;
+	} else if ((err = pin_write(cfg->path, results, n,
+	    opts->quiet ? NULL : stdout, &changed)) != NULL) {
+		status = fail(err);
+	} else if (changed == 0 && !opts->quiet) {
+		printf("%s: every fingerprint was already pinned\n",
+		    cfg->path);
+	}
+	free_results(results, n);
 	config_free(cfg);
 	return status;
 }
@@ -300,11 +426,13 @@ done:
 int
 main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMEOUT };
+	enum { OPT_JSON = 256, OPT_JUNIT, OPT_PROGRESS, OPT_NO_PROGRESS,
+	    OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -340,6 +468,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			opts.json = 1;
+			break;
+		case OPT_JUNIT:
+			opts.junit = optarg;
 			break;
 		case 'q':
 			opts.quiet = 1;

@@ -8,11 +8,20 @@
 static json_t *
 repo_json(const struct repo_result *r)
 {
-	return json_pack("{s:s, s:o, s:{s:s}, s:[]}",
+	json_t *licenses = json_array();
+
+	for (size_t i = 0; licenses != NULL && i < r->nlicenses; i++) {
+		if (json_array_append_new(licenses,
+		    license_report_to_json(&r->licenses[i])) == -1) {
+			json_decref(licenses);
+			return NULL;
+		}
+	}
+	return json_pack("{s:s, s:o, s:{s:s}, s:o}",
 	    "name", r->spec->name,
 	    "fetch", fetch_report_to_json(&r->fetch),
 	    "release", "result", "skipped",
-	    "licenses");
+	    "licenses", licenses);
 }
 
 static int

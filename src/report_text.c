@@ -71,6 +71,64 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 	}
 }
 
+/* What changed in a failed license file, indented under its line. */
+static void
+print_change(FILE *f, const struct license_report *l, int width)
+{
+	char buf[LICENSE_MAX_PHRASE + 8];
+
+	if (l->against == NULL)
+		return;
+	if (strcmp(l->against, "template") == 0)
+		fprintf(f, "%*s  against the license's template:\n", width, "");
+	else
+		fprintf(f, "%*s  against the last accepted text (commit "
+		    "%.12s):\n", width, "", l->against);
+	for (size_t i = 0; i < l->change.nadded; i++)
+		fprintf(f, "%*s    + \"%s\"\n", width, "", util_sanitize(buf,
+		    sizeof(buf), l->change.added[i]));
+	for (size_t i = 0; i < l->change.nremoved; i++)
+		fprintf(f, "%*s    - \"%s\"\n", width, "", util_sanitize(buf,
+		    sizeof(buf), l->change.removed[i]));
+	if (l->change.truncated)
+		fprintf(f, "%*s    (more changes not shown)\n", width, "");
+}
+
+static void
+print_licenses(FILE *out, FILE *err, const struct repo_result *r, int width,
+    const struct report_opts *opts)
+{
+	char name[128], path[256], detail[512];
+	int pw = 0;
+
+	for (size_t i = 0; i < r->nlicenses; i++) {
+		int w = (int)strlen(r->licenses[i].spec->path);
+		if (w > pw && w <= 40)
+			pw = w;
+	}
+	util_sanitize(name, sizeof(name), r->spec->name);
+	for (size_t i = 0; i < r->nlicenses; i++) {
+		const struct license_report *l = &r->licenses[i];
+		int ok = l->verdict == VERDICT_OK;
+		FILE *f = ok ? out : err;
+
+		if (ok && opts->quiet)
+			continue;
+		util_sanitize(path, sizeof(path), l->spec->path);
+		util_sanitize(detail, sizeof(detail), l->detail != NULL ?
+		    l->detail : "");
+		fprintf(f, "%-*s  %-*s  %-12s  %-4s  ", width, name, pw, path,
+		    license_verdict_name(l->verdict),
+		    l->spec->spdx != NULL ? l->spec->spdx : "-");
+		if (ok)
+			fprintf(f, "sha256 %.16s\n", l->sha256);
+		else
+			fprintf(f, "%s\n", detail);
+		if (!ok)
+			print_change(f, l, width);
+	}
+}
+
 void
 report_text(FILE *out, FILE *err, const struct repo_result *results,
     size_t n, const struct report_opts *opts)
@@ -93,6 +151,8 @@ report_text(FILE *out, FILE *err, const struct repo_result *results,
 		} else if (!opts->quiet && r->fetch.result != FETCH_SKIPPED) {
 			print_fetch(out, r, width, opts);
 		}
+		if (r->verified)
+			print_licenses(out, err, r, width, opts);
 	}
 	fflush(out);
 	fflush(err);

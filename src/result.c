@@ -185,13 +185,85 @@ fetch_report_clear(struct fetch_report *f)
 	memset(f, 0, sizeof(*f));
 }
 
+static const char *const verdict_names[] = {
+	[VERDICT_OK] = "ok",
+	[VERDICT_CHANGED] = "changed",
+	[VERDICT_NOT_EXPECTED] = "not-expected",
+	[VERDICT_MISSING] = "missing",
+	[VERDICT_NO_MIRROR] = "no-mirror",
+};
+
+const char *
+license_verdict_name(enum license_verdict v)
+{
+	return verdict_names[v];
+}
+
+static json_t *
+string_or_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+}
+
+static json_t *
+phrases(char **v, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr != NULL && i < n; i++)
+		if (json_array_append_new(arr, json_string(v[i])) == -1) {
+			json_decref(arr);
+			return NULL;
+		}
+	return arr;
+}
+
+json_t *
+license_report_to_json(const struct license_report *l)
+{
+	json_t *change = json_null();
+
+	if (l->against != NULL)
+		change = json_pack("{s:s, s:o, s:o}", "against", l->against,
+		    "added", phrases(l->change.added, l->change.nadded),
+		    "removed", phrases(l->change.removed, l->change.nremoved));
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "path", l->spec->path,
+	    "verdict", license_verdict_name(l->verdict),
+	    "spdx", string_or_null(l->spec->spdx),
+	    "sha256", string_or_null(l->sha256),
+	    "pinned", string_or_null(l->spec->sha256),
+	    "blob", string_or_null(l->blob),
+	    "detail", string_or_null(l->detail),
+	    "change", change);
+}
+
+void
+repo_result_clear_licenses(struct repo_result *r)
+{
+	for (size_t i = 0; i < r->nlicenses; i++) {
+		free(r->licenses[i].detail);
+		free(r->licenses[i].against);
+		license_change_free(&r->licenses[i].change);
+	}
+	free(r->licenses);
+	r->licenses = NULL;
+	r->nlicenses = 0;
+	r->verified = 0;
+}
+
 int
 result_exit_status(const struct repo_result *results, size_t n)
 {
 	int status = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (results[i].fetch.result == FETCH_ERROR)
+	/* A license failure (1) wins over a fetch failure (3). */
+	for (size_t i = 0; i < n; i++) {
+		if (results[i].fetch.result == FETCH_ERROR && status == 0)
 			status = 3;
+		for (size_t j = 0; j < results[i].nlicenses; j++)
+			if (results[i].licenses[j].verdict != VERDICT_OK)
+				status = 1;
+	}
 	return status;
 }

@@ -1,0 +1,28 @@
+/*
+ * verify.h - check each mirror's license files against mirrors.json.
+ *
+ * Reads the files' blobs at the tip of the mirrored branch straight from the
+ * bare repository (no checkout, no network) and classifies them with
+ * license.c.  Reading only: safe while another run fetches.
+ */
+#ifndef DSM_VERIFY_H
+#define DSM_VERIFY_H
+
+#include "error.h"
+#include "result.h"
+
+/* Commits searched for the last accepted text of a changed file. */
+#define VERIFY_MAX_HISTORY	20000
+
+/* Initialises libgit2 for reading mirrors in this process. */
+struct dsm_error *verify_global_init(void);
+
+/*
+ * Verifies every licenses[] entry of r->spec in its mirror under root and
+ * fills r->licenses (freed by repo_result_clear_licenses()).  Problems with
+ * a file or a mirror are verdicts, not errors; returns an error only when
+ * out of memory.  Call verify_global_init() first.
+ */
+struct dsm_error *verify_repo(struct repo_result *r, const char *root);
+
+#endif

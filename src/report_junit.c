@@ -1,0 +1,142 @@
+/*
+ * report_junit.c - the --junit FILE report: JUnit XML as GitLab and Jenkins
+ * read it.  One testsuite per repo; a testcase for the fetch when it ran,
+ * and one per license file.  Written atomically.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+/* Writes s as XML character data: escaped, and without what XML forbids. */
+static void
+xml_text(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			if (c < 0x20 && c != '\t' && c != '\n')
+				fputc('?', f);
+			else
+				fputc(c, f);
+		}
+	}
+}
+
+static void
+change_text(FILE *f, const struct license_report *l)
+{
+	if (l->detail != NULL) {
+		xml_text(f, l->detail);
+		fputc('\n', f);
+	}
+	if (l->against == NULL)
+		return;
+	fputs("changes against ", f);
+	xml_text(f, l->against);
+	fputs(":\n", f);
+	for (size_t i = 0; i < l->change.nadded; i++) {
+		fputs("+ \"", f);
+		xml_text(f, l->change.added[i]);
+		fputs("\"\n", f);
+	}
+	for (size_t i = 0; i < l->change.nremoved; i++) {
+		fputs("- \"", f);
+		xml_text(f, l->change.removed[i]);
+		fputs("\"\n", f);
+	}
+}
+
+static void
+testcase_open(FILE *f, const char *repo, const char *name)
+{
+	fputs("    <testcase classname=\"dsmirror.", f);
+	xml_text(f, repo);
+	fputs("\" name=\"", f);
+	xml_text(f, name);
+	fputs("\">\n", f);
+}
+
+static void
+failure(FILE *f, const char *type, const char *message)
+{
+	fputs("      <failure type=\"", f);
+	xml_text(f, type);
+	fputs("\" message=\"", f);
+	xml_text(f, message);
+	fputs("\">", f);
+}
+
+static void
+suite(FILE *f, const struct repo_result *r)
+{
+	const struct fetch_report *fr = &r->fetch;
+	size_t tests = r->nlicenses, failures = 0;
+	int fetched = fr->result != FETCH_SKIPPED;
+
+	tests += fetched;
+	failures += fr->result == FETCH_ERROR;
+	for (size_t i = 0; i < r->nlicenses; i++)
+		failures += r->licenses[i].verdict != VERDICT_OK;
+	fputs("  <testsuite name=\"", f);
+	xml_text(f, r->spec->name);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", tests,
+	    failures);
+	if (fetched) {
+		testcase_open(f, r->spec->name, "fetch");
+		if (fr->result == FETCH_ERROR) {
+			failure(f, "fetch", fr->error);
+			xml_text(f, fr->error);
+			fputs("</failure>\n", f);
+		}
+		fputs("    </testcase>\n", f);
+	}
+	for (size_t i = 0; i < r->nlicenses; i++) {
+		const struct license_report *l = &r->licenses[i];
+		testcase_open(f, r->spec->name, l->spec->path);
+		if (l->verdict != VERDICT_OK) {
+			char msg[600];
+			snprintf(msg, sizeof(msg), "%s: %s",
+			    license_verdict_name(l->verdict),
+			    l->detail != NULL ? l->detail : "");
+			failure(f, license_verdict_name(l->verdict), msg);
+			change_text(f, l);
+			fputs("</failure>\n", f);
+		}
+		fputs("    </testcase>\n", f);
+	}
+	fputs("  </testsuite>\n", f);
+}
+
+struct dsm_error *
+report_junit(const char *path, const struct repo_result *results, size_t n)
+{
+	struct dsm_error *err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
+	    "name=\"dsmirror\">\n", f);
+	for (size_t i = 0; i < n; i++)
+		suite(f, &results[i]);
+	fputs("</testsuites>\n", f);
+	if (fclose(f) == EOF) {
+		free(buf);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	err = util_write_atomic(path, buf, len, 0644);
+	free(buf);
+	return err;
+}
