@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "jsonpos.h"
+#include "license.h"
 #include "util.h"
 
 #define CONFIG_MAX_DEPTH 8
@@ -37,8 +38,6 @@ static const char *const repo_keys[] = { "name", "url", "github", "branch",
     "refs", "licenses", NULL };
 static const char *const license_keys[] = { "path", "spdx", "sha256", NULL };
 
-/* The licenses the classifier knows; anything else would never verify. */
-static const char *const known_spdx[] = { "MIT", NULL };
 
 static const char *const default_refs[] = { "refs/heads/*", "refs/tags/*" };
 
@@ -391,7 +390,8 @@ check_license_path(const char *s)
 static const char *
 check_spdx(const char *s)
 {
-	if (in_list(known_spdx, s))
+	/* Anything the classifier does not know would never verify. */
+	if (license_known(s))
 		return NULL;
 	return "is not a license dsmirror can verify (known: MIT)";
 }

@@ -26,14 +26,17 @@
 #define CP_END		0xfffffffeu	/* what peeking past the text gives */
 #define SEPARATOR_MIN	3		/* marks that make a separator */
 #define ROMAN_MAX	4		/* letters of a roman list number */
-#define WORD_CHECK_MAX	32		/* bytes of the longest word looked
-					   up in license_words */
+#define WORD_CHECK_MAX	32		/* bytes of a word license_words has */
 #define BODY_ANCHOR	3		/* tokens that say the body starts */
+#define SPELLING_MIN	6		/* bytes of the shortest misspelling */
 #define SHA256_LEN	32
 #define NORM_MIN_TEXT	256
 #define NORM_MIN_TOKENS	64
 #define ELLIPSIS	"..."
 #define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD, for bad bytes */
+
+#define BIT_SET(v, k)	((v)[(k) / 8] |= (unsigned char)(1u << ((k) % 8)))
+#define BIT_GET(v, k)	(((v)[(k) / 8] >> ((k) % 8)) & 1)
 
 #define REASON_TOO_LARGE "text is larger than LICENSE_MAX_SIZE (1 MiB)"
 #define REASON_EMPTY	"text is empty"
@@ -94,6 +97,7 @@ struct template {
 	const char *spdx;
 	const char *const *titles;	/* normalised, longest first */
 	const char *body;		/* what follows title and copyright */
+	const char *normalised;		/* body, normalised */
 };
 
 struct spelling {
@@ -107,9 +111,9 @@ struct spelling {
 
 /*
  * The SPDX equivalent words list (spdx.org/licenses/equivalentwords.txt)
- * mapped onto one spelling.  "licence", "sub-license", "sub license",
- * "noncommercial", "per cent" and "copyright owner" are rules in
- * spell_word() and tail_rules().
+ * mapped onto one spelling, sorted by from for find_spelling().
+ * "licence", "sub-license", "sub license", "noncommercial", "per cent" and
+ * "copyright owner" are rules in spell_word() and tail_rules().
  */
 static const struct spelling spellings[] = {
 	SP("acknowledgement", "acknowledgment"),
@@ -169,7 +173,7 @@ static const char *const license_words[] = {
 	"paid", "payment", "permission", "permissions", "permit", "permits",
 	"permitted", "personal", "prohibit", "prohibited", "prohibits",
 	"provided", "purpose", "purposes", "redistribute", "redistribution",
-	"research", "restrict", "restricted", "restriction", "restrictions",
+	"restrict", "restricted", "restriction", "restrictions",
 	"revocable", "revoke", "royalty", "sell", "shall", "should", "solely",
 	"subject", "sublicense", "terminate", "termination", "terms",
 	"unless", "usage", "use", "used", "uses", "using", "warranties",
@@ -205,8 +209,32 @@ static const char mit_body[] =
     "TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE "
     "SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n";
 
+/*
+ * mit_body normalised (version 1), so that a match costs one comparison.
+ * The unit tests check that mit_body classifies as MIT, that is, that the
+ * two agree.
+ */
+static const char mit_normalised[] =
+    "permission is hereby granted , free of charge , to any person "
+    "obtaining a copy of this software and associated documentation "
+    "files ( the \" software \" ) , to deal in the software without "
+    "restriction , including without limitation the rights to use , "
+    "copy , modify , merge , publish , distribute , sublicense , and / "
+    "or sell copies of the software , and to permit persons to whom the "
+    "software is furnished to do so , subject to the following "
+    "conditions : the above copyright notice and this permission notice "
+    "shall be included in all copies or substantial portions of the "
+    "software . the software is provided \" as is \" , without warranty "
+    "of any kind , express or implied , including but not limited to "
+    "the warranties of merchantability , fitness for a particular "
+    "purpose and noninfringement . in no event shall the authors or "
+    "copyright holders be liable for any claim , damages or other "
+    "liability , whether in an action of contract , tort or otherwise , "
+    "arising from , out of or in connection with the software or the "
+    "use or other dealings in the software .";
+
 static const struct template templates[] = {
-	{ "MIT", mit_titles, mit_body },
+	{ "MIT", mit_titles, mit_body, mit_normalised },
 };
 
 /*
@@ -285,27 +313,32 @@ utf8_encode(uint32_t cp, char buf[4])
 static int
 ascii_alnum(unsigned c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	return (c >= '0' && c <= '9') ||
+	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 static enum cclass
-classify(uint32_t cp)
+classify_ascii(unsigned c)
 {
-	if (cp < 0x80) {
-		if (ascii_alnum(cp))
-			return C_WORD;
-		if (cp == ' ' || cp == '\t')
-			return C_SPACE;
-		if (cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')
-			return C_NEWLINE;
-		if (cp < 0x20 || cp == 0x7f)
-			return C_BAD;
-		if (cp == '"' || cp == '\'' || cp == '`')
-			return C_QUOTE;
-		if (cp == '-')
-			return C_DASH;
-		return C_PUNCT;
-	}
+	if (ascii_alnum(c))
+		return C_WORD;
+	if (c == ' ' || c == '\t')
+		return C_SPACE;
+	if (c == '\n' || c == '\r' || c == '\v' || c == '\f')
+		return C_NEWLINE;
+	if (c < 0x20 || c == 0x7f)
+		return C_BAD;
+	if (c == '"' || c == '\'' || c == '`')
+		return C_QUOTE;
+	if (c == '-')
+		return C_DASH;
+	return C_PUNCT;
+}
+
+/* classify() for characters beyond ASCII, and CP_INVALID. */
+static enum cclass
+classify_wide(uint32_t cp)
+{
 	switch (cp) {
 	case 0x85: case 0x2028: case 0x2029:
 		return C_NEWLINE;
@@ -348,8 +381,16 @@ classify(uint32_t cp)
 	return C_WORD;
 }
 
-/* Returns the lowercase of cp: ASCII, Latin-1, Latin Extended-A, Greek and
- * Cyrillic capitals; anything else as it is. */
+static inline enum cclass
+classify(uint32_t cp)
+{
+	return cp < 0x80 ? classify_ascii(cp) : classify_wide(cp);
+}
+
+/*
+ * Returns the lowercase of cp: ASCII, Latin-1, Latin Extended-A, Greek and
+ * Cyrillic capitals; anything else as it is.
+ */
 static uint32_t
 fold(uint32_t cp)
 {
@@ -448,17 +489,15 @@ norm_free(struct norm *nm)
 	memset(nm, 0, sizeof(*nm));
 }
 
-/* Makes room for need more bytes of text.  Returns 0, or -1 (nomem). */
+/* text_room() when the text must grow. */
 static int
-text_room(struct norm *nm, size_t need)
+text_grow(struct norm *nm, size_t need)
 {
 	size_t cap;
 	char *p;
 
 	if (nm->nomem)
 		return -1;
-	if (nm->cap - nm->len >= need)
-		return 0;
 	cap = nm->cap > 0 ? nm->cap : NORM_MIN_TEXT;
 	while (cap - nm->len < need) {
 		if (cap > UINT32_MAX / 2)
@@ -475,6 +514,15 @@ nomem:
 	return -1;
 }
 
+/* Makes room for need more bytes of text.  Returns 0, or -1 (nomem). */
+static inline int
+text_room(struct norm *nm, size_t need)
+{
+	if (nm->cap - nm->len >= need && !nm->nomem)
+		return 0;
+	return text_grow(nm, need);
+}
+
 static void
 put(struct norm *nm, const void *s, size_t n)
 {
@@ -487,13 +535,14 @@ put(struct norm *nm, const void *s, size_t n)
 static void
 put_lower(struct norm *nm, const unsigned char *s, size_t n)
 {
+	char *d;
 	size_t k;
 
 	if (text_room(nm, n) == -1)
 		return;
+	d = nm->text + nm->len;	/* a local: stores through char * alias nm */
 	for (k = 0; k < n; k++)
-		nm->text[nm->len + k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ?
-		    s[k] + 0x20 : s[k]);
+		d[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 0x20 : s[k]);
 	nm->len += n;
 }
 
@@ -552,10 +601,10 @@ push_tok(struct norm *nm, size_t off, enum tkind kind, int glued,
 static int
 tok_is(const struct norm *nm, size_t k, const char *s)
 {
-	size_t n = strlen(s);
+	const char *w = nm->text + nm->tok[k].off;
 
-	return nm->tok[k].len == n && memcmp(nm->text + nm->tok[k].off, s,
-	    n) == 0;
+	return w[0] == s[0] && nm->tok[k].len == strlen(s) &&
+	    memcmp(w, s, nm->tok[k].len) == 0;
 }
 
 /* Returns whether token i of a and token j of b are the same. */
@@ -591,15 +640,19 @@ tail_rules(struct norm *nm)
 {
 	size_t k = nm->ntok - 1, s;
 	struct tok t = nm->tok[k], sub;
+	char first = nm->text[t.off];
 
-	if (t.kind == T_WORD && t.len >= 6 &&
+	if (first != 'l' && first != 'c' && first != 'o' && first != ':')
+		return;
+	if (t.kind == T_WORD && t.len >= 6 && first == 'l' &&
 	    memcmp(nm->text + t.off, "licens", 6) == 0) {
 		s = k;
 		if (s >= 1 && tok_is(nm, s - 1, "-"))
 			s--;
 		if (s >= 1 && tok_is(nm, s - 1, "sub")) {
 			sub = nm->tok[s - 1];
-			memmove(nm->text + sub.off + 3, nm->text + t.off, t.len);
+			memmove(nm->text + sub.off + 3, nm->text + t.off,
+			    t.len);
 			nm->len = sub.off + 3 + t.len;
 			nm->ntok = s - 1;
 			push_tok(nm, sub.off, T_WORD, sub.glued, sub.line);
@@ -621,6 +674,33 @@ tail_rules(struct norm *nm)
 	}
 }
 
+/* Returns the spelling whose from is the word w (n bytes), or NULL. */
+static const struct spelling *
+find_spelling(const char *w, size_t n)
+{
+	size_t lo = 0, hi = sizeof(spellings) / sizeof(spellings[0]), mid;
+	const struct spelling *sp;
+	int r;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		sp = &spellings[mid];
+		r = (unsigned char)w[0] - (unsigned char)sp->from[0];
+		if (r == 0)
+			r = memcmp(w, sp->from, n < sp->fromlen ? n :
+			    sp->fromlen);
+		if (r == 0)
+			r = (n > sp->fromlen) - (n < sp->fromlen);
+		if (r == 0)
+			return sp;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 /*
  * Respells the word from off to the end of the text in place: "licence"
  * and its forms to "license", the equivalent words to one spelling.
@@ -629,22 +709,19 @@ tail_rules(struct norm *nm)
 static enum tkind
 spell_word(struct norm *nm, size_t off)
 {
+	const struct spelling *sp;
 	char *w = nm->text + off;
-	size_t n = nm->len - off, k;
+	size_t n = nm->len - off;
 
-	if (n >= 6 && memcmp(w, "licenc", 6) == 0)
+	if (w[0] == 'l' && n >= 6 && memcmp(w, "licenc", 6) == 0)
 		w[5] = 's';
-	else if (n >= 9 && memcmp(w, "sublicenc", 9) == 0)
+	else if (w[0] == 's' && n >= 9 && memcmp(w, "sublicenc", 9) == 0)
 		w[8] = 's';
-	else if (n == 9 && memcmp(w, "copyright", 9) == 0)
+	else if (w[0] == 'c' && n == 9 && memcmp(w, "copyright", 9) == 0)
 		return T_COPYRIGHT;
-	for (k = 0; k < sizeof(spellings) / sizeof(spellings[0]); k++) {
-		if (spellings[k].fromlen == n &&
-		    memcmp(spellings[k].from, w, n) == 0) {
-			nm->len = off;
-			put(nm, spellings[k].to, spellings[k].tolen);
-			break;
-		}
+	if (n >= SPELLING_MIN && (sp = find_spelling(w, n)) != NULL) {
+		nm->len = off;
+		put(nm, sp->to, sp->tolen);
 	}
 	return T_WORD;
 }
@@ -680,8 +757,10 @@ tok_end(struct lexer *lx, size_t off, enum tkind kind)
 	}
 	if (kind == T_COPYRIGHT) {
 		nm->len = off;
-		/* "Copyright (c)", "(C) Copyright": one sign */
-		if (nm->ntok > 0 && nm->tok[nm->ntok - 1].kind == T_COPYRIGHT)
+		/* "Copyright (c)", "(C) Copyright" on a line: one sign */
+		if (nm->ntok > 0 &&
+		    nm->tok[nm->ntok - 1].kind == T_COPYRIGHT &&
+		    nm->tok[nm->ntok - 1].line == lx->line)
 			return;
 		put(nm, "copyright", 9);
 	}
@@ -704,7 +783,7 @@ emit(struct lexer *lx, enum tkind kind, const char *s, size_t n)
  */
 
 /* Returns the character at byte at, or CP_END; *next is the byte after. */
-static uint32_t
+static inline uint32_t
 decode(const struct lexer *lx, size_t at, size_t *next)
 {
 	uint32_t cp;
@@ -712,6 +791,10 @@ decode(const struct lexer *lx, size_t at, size_t *next)
 	if (at >= lx->n) {
 		*next = at;
 		return CP_END;
+	}
+	if (lx->p[at] < 0x80) {
+		*next = at + 1;
+		return lx->p[at];
 	}
 	*next = at + utf8_decode(lx->p + at, lx->n - at, &cp);
 	return cp;
@@ -780,8 +863,9 @@ count_visible(const struct lexer *lx, size_t a, size_t b)
 
 /*
  * Returns the end of the comment indicator or markdown mark at byte at
- * ("#", "##", ">", "%", "*", "//", "/*", "*\/", ";;", "<!--", "-->"),
- * when white space or the end of the line follows it; else 0.
+ * when white space or the end of the line follows it; else 0.  The marks
+ * are runs of "#", ">", "%" or "*", and "//", slash-star, star-slash,
+ * ";;", "<!--" and "-->".
  */
 static size_t
 comment_mark(const struct lexer *lx, size_t at)
@@ -1082,10 +1166,14 @@ normalise(struct norm *nm, const void *text, size_t len)
 	struct lexer lx;
 
 	memset(nm, 0, sizeof(*nm));
-	if (text_room(nm, len + len / 2 + NORM_MIN_TEXT) == -1) {
+	/* room for a typical text at once: about a token per 5 bytes */
+	if (text_room(nm, len + len / 2 + NORM_MIN_TEXT) == -1 ||
+	    (nm->tok = malloc((len / 5 + NORM_MIN_TOKENS) *
+	    sizeof(*nm->tok))) == NULL) {
 		norm_free(nm);
 		return -1;
 	}
+	nm->captok = len / 5 + NORM_MIN_TOKENS;
 	memset(&lx, 0, sizeof(lx));
 	lx.nm = nm;
 	lx.p = text;
@@ -1141,14 +1229,17 @@ find_template(const char *spdx)
 	return NULL;
 }
 
-/* Returns how many tokens from k spell the space-separated words, or 0. */
+/*
+ * Returns how many tokens from k spell the space-separated words (at most
+ * max of them), or 0.
+ */
 static size_t
-match_words(const struct norm *nm, size_t k, const char *words)
+match_words(const struct norm *nm, size_t k, const char *words, size_t max)
 {
 	const char *w = words, *sp;
 	size_t n = 0, wl;
 
-	while (*w != '\0') {
+	while (*w != '\0' && n < max) {
 		sp = strchr(w, ' ');
 		wl = sp != NULL ? (size_t)(sp - w) : strlen(w);
 		if (k + n >= nm->ntok || nm->tok[k + n].len != wl ||
@@ -1170,25 +1261,22 @@ skip_title(const struct norm *nm, size_t k, const struct template *t)
 	size_t n;
 
 	for (title = t->titles; *title != NULL; title++)
-		if ((n = match_words(nm, k, *title)) > 0)
+		if ((n = match_words(nm, k, *title, SIZE_MAX)) > 0)
 			return n;
 	return 0;
 }
 
 /* Returns whether the template's body starts at token k. */
 static int
-body_starts(const struct norm *nm, size_t k, const struct norm *body)
+body_starts(const struct norm *nm, size_t k, const struct template *t)
 {
-	size_t j;
-
-	for (j = 0; j < BODY_ANCHOR && j < body->ntok; j++)
-		if (k + j >= nm->ntok || !tok_eq(nm, k + j, body, j))
-			return 0;
-	return 1;
+	return match_words(nm, k, t->normalised, BODY_ANCHOR) > 0;
 }
 
-/* Returns whether the word s (n bytes, normalised) is in license_words,
- * seen through lookalike() and without an "'s" ending. */
+/*
+ * Returns whether the word s (n bytes, normalised) is in license_words,
+ * seen through lookalike() and without an "'s" ending.
+ */
 static int
 is_license_word(const char *s, size_t n)
 {
@@ -1248,32 +1336,43 @@ has_license_word(const struct norm *nm, size_t k, size_t end)
 }
 
 /*
- * Returns the end of the copyright lines from token k: a line with a
- * copyright sign, the lines right below it (a list of holders continued)
- * and "All rights reserved." lines, none carrying a license word.  The
- * lines end where the template's body starts, even within a line.
+ * Returns whether the line ending before token end goes on below: its
+ * last token is ",", "and" or "&" (a list of holders, wrapped).
+ */
+static int
+goes_on(const struct norm *nm, size_t end)
+{
+	return end > 0 && (tok_is(nm, end - 1, ",") ||
+	    tok_is(nm, end - 1, "and") || tok_is(nm, end - 1, "&"));
+}
+
+/*
+ * Returns the end of the copyright lines from token k: lines with a
+ * copyright sign, a line right below one that goes on (goes_on()), and
+ * "All rights reserved." lines, none carrying a license word.  The lines
+ * end where the template's body starts, even within a line.
  */
 static size_t
-skip_copyright(const struct norm *nm, size_t k, const struct norm *body)
+skip_copyright(const struct norm *nm, size_t k, const struct template *t)
 {
 	uint32_t line, prev = 0;
 	size_t j;
-	int have = 0, sign, rights;
+	int have = 0, sign, rights, more;
 
-	while (k < nm->ntok && !body_starts(nm, k, body)) {
+	while (k < nm->ntok && !body_starts(nm, k, t)) {
 		line = nm->tok[k].line;
 		sign = 0;
 		for (j = k; j < nm->ntok && nm->tok[j].line == line; j++) {
-			if (j > k && body_starts(nm, j, body))
+			if (j > k && body_starts(nm, j, t))
 				break;
 			if (nm->tok[j].kind == T_COPYRIGHT)
 				sign = 1;
 		}
-		rights = match_words(nm, k, "all rights reserved") > 0 &&
+		more = have && line == prev + 1 && goes_on(nm, k);
+		rights = have && match_words(nm, k, "all rights reserved",
+		    SIZE_MAX) > 0 &&
 		    (j - k == 3 || (j - k == 4 && tok_is(nm, k + 3, ".")));
-		if (!sign && !(have && (line == prev + 1 || rights)))
-			break;
-		if (has_license_word(nm, k, j))
+		if ((!sign && !more && !rights) || has_license_word(nm, k, j))
 			break;
 		have = 1;
 		prev = line;
@@ -1284,13 +1383,12 @@ skip_copyright(const struct norm *nm, size_t k, const struct norm *body)
 
 /* Returns the first token of t's body in nm: after title and copyright. */
 static size_t
-skip_variable(const struct norm *nm, const struct template *t,
-    const struct norm *body)
+skip_variable(const struct norm *nm, const struct template *t)
 {
 	size_t k, n;
 
 	k = n = skip_title(nm, 0, t);
-	k = skip_copyright(nm, k, body);
+	k = skip_copyright(nm, k, t);
 	if (n == 0)
 		k += skip_title(nm, k, t);	/* the title below the notice */
 	return k;
@@ -1330,9 +1428,10 @@ add_phrase(char ***list, size_t *n, int *truncated, const struct norm *nm,
 		if (total > LICENSE_MAX_PHRASE && used + sep + t->len > limit) {
 			if (used == 0) {
 				/* one huge token: keep whole characters */
-				for (cut = limit; cut > 0 &&
-				    (nm->text[t->off + cut] & 0xc0) == 0x80; cut--)
-					;
+				cut = limit;
+				while (cut > 0 && ((unsigned char)
+				    nm->text[t->off + cut] & 0xc0) == 0x80)
+					cut--;
 				memcpy(s, nm->text + t->off, cut);
 				used = cut;
 			}
@@ -1367,20 +1466,132 @@ add_hunk(struct license_change *c, const struct norm *a, size_t a0,
 	return add_phrase(&c->added, &c->nadded, &c->truncated, b, b0, b1);
 }
 
+/* a[a..a+n) is b[b..b+n) */
+struct run {
+	size_t a, b, n;
+};
+
 /*
- * Appends to c the words removed from a[a0, a1) and added in b[b0, b1):
- * a longest common subsequence of the tokens, in order, found by dynamic
- * programming over at most LICENSE_DIFF_MAX_CELLS token pairs once the
- * common beginning and end are set aside.  Returns 0 or -1.
+ * Drops short common runs between changes, like the semantic cleanup of
+ * diff-match-patch: a run no longer than the change on each side of it
+ * becomes part of one removed and one added phrase, so that a replaced
+ * paragraph reads as one phrase each way, not as words between scattered
+ * "the"s and "of"s.  an and bn are the lengths of the two sides.  Returns
+ * the number of runs left.
+ */
+static size_t
+cleanup_runs(struct run *r, size_t nr, size_t an, size_t bn)
+{
+	size_t k, pa, pb, na, nb, before, after;
+	int changed = 1;
+
+	while (changed) {
+		changed = 0;
+		k = 0;
+		while (k < nr) {
+			pa = k > 0 ? r[k - 1].a + r[k - 1].n : 0;
+			pb = k > 0 ? r[k - 1].b + r[k - 1].n : 0;
+			na = k + 1 < nr ? r[k + 1].a : an;
+			nb = k + 1 < nr ? r[k + 1].b : bn;
+			before = r[k].a - pa > r[k].b - pb ? r[k].a - pa :
+			    r[k].b - pb;
+			after = na - r[k].a - r[k].n > nb - r[k].b - r[k].n ?
+			    na - r[k].a - r[k].n : nb - r[k].b - r[k].n;
+			if (before > 0 && after > 0 && r[k].n <= before &&
+			    r[k].n <= after) {
+				memmove(&r[k], &r[k + 1],
+				    (nr - k - 1) * sizeof(*r));
+				nr--;
+				changed = 1;
+			} else
+				k++;
+		}
+	}
+	return nr;
+}
+
+/*
+ * Finds the common runs of a[0, an) and b[0, bn) (offsets a0 and b0 in
+ * the texts): a longest common subsequence of the tokens, in order, by
+ * dynamic programming over an * bn <= LICENSE_DIFF_MAX_CELLS token pairs.
+ * Sets *out (free() it) and *nout.  Returns 0 or -1.
+ */
+static int
+common_runs(struct run **out, size_t *nout, const struct norm *a, size_t a0,
+    size_t an, const struct norm *b, size_t b0, size_t bn)
+{
+	uint32_t *cur, *nxt, *swap;
+	unsigned char *del;
+	struct run *r;
+	size_t i, j, nr = 0;
+	int rc = -1;
+
+	*out = NULL;
+	*nout = 0;
+	cur = calloc(bn + 1, sizeof(*cur));
+	nxt = calloc(bn + 1, sizeof(*nxt));
+	del = calloc((an * bn + 7) / 8, 1);
+	r = calloc((an < bn ? an : bn) + 1, sizeof(*r));
+	if (cur == NULL || nxt == NULL || del == NULL || r == NULL)
+		goto done;
+	/* nxt[j]: LCS of a[i+1..] and b[j..]; del: better drop a[i] first */
+	for (i = an; i-- > 0;) {
+		cur[bn] = 0;
+		for (j = bn; j-- > 0;) {
+			if (tok_eq(a, a0 + i, b, b0 + j))
+				cur[j] = nxt[j + 1] + 1;
+			else if (nxt[j] >= cur[j + 1]) {
+				cur[j] = nxt[j];
+				BIT_SET(del, i * bn + j);
+			} else
+				cur[j] = cur[j + 1];
+		}
+		swap = cur;
+		cur = nxt;
+		nxt = swap;
+	}
+	i = j = 0;
+	while (i < an && j < bn) {
+		if (tok_eq(a, a0 + i, b, b0 + j)) {
+			if (nr > 0 && r[nr - 1].a + r[nr - 1].n == i &&
+			    r[nr - 1].b + r[nr - 1].n == j)
+				r[nr - 1].n++;
+			else {
+				r[nr].a = i;
+				r[nr].b = j;
+				r[nr++].n = 1;
+			}
+			i++;
+			j++;
+		} else if (BIT_GET(del, i * bn + j))
+			i++;
+		else
+			j++;
+	}
+	*out = r;
+	*nout = cleanup_runs(r, nr, an, bn);
+	r = NULL;
+	rc = 0;
+done:
+	free(cur);
+	free(nxt);
+	free(del);
+	free(r);
+	return rc;
+}
+
+/*
+ * Appends to c the words removed from a[a0, a1) and added in b[b0, b1),
+ * in order.  The common beginning and end are set aside first; when what
+ * is left is more than LICENSE_DIFF_MAX_CELLS token pairs, it is reported
+ * whole, as one removed and one added phrase.  Returns 0 or -1.
  */
 static int
 diff_tokens(struct license_change *c, const struct norm *a, size_t a0,
     size_t a1, const struct norm *b, size_t b0, size_t b1)
 {
-	uint32_t *cur = NULL, *nxt = NULL, *swap;
-	unsigned char *del = NULL;
-	size_t an, bn, i, j, ha, hb, cell;
-	int rc = -1;
+	struct run *r;
+	size_t an, bn, nr, k, ea, eb;
 
 	while (a0 < a1 && b0 < b1 && tok_eq(a, a0, b, b0)) {
 		a0++;
@@ -1398,48 +1609,22 @@ diff_tokens(struct license_change *c, const struct norm *a, size_t a0,
 		c->truncated = 1;
 		return add_hunk(c, a, a0, a1, b, b0, b1);
 	}
-	cur = calloc(bn + 1, sizeof(*cur));
-	nxt = calloc(bn + 1, sizeof(*nxt));
-	del = calloc((an * bn + 7) / 8, 1);
-	if (cur == NULL || nxt == NULL || del == NULL)
-		goto done;
-	/* nxt[j]: LCS of a[i+1..] and b[j..]; del: drop a[i] first */
-	for (i = an; i-- > 0;) {
-		cur[bn] = 0;
-		for (j = bn; j-- > 0;) {
-			if (tok_eq(a, a0 + i, b, b0 + j))
-				cur[j] = nxt[j + 1] + 1;
-			else if (nxt[j] >= cur[j + 1]) {
-				cur[j] = nxt[j];
-				cell = i * bn + j;
-				del[cell / 8] |= (unsigned char)(1u << (cell % 8));
-			} else
-				cur[j] = cur[j + 1];
+	if (common_runs(&r, &nr, a, a0, an, b, b0, bn) == -1)
+		return -1;
+	ea = eb = 0;	/* end of the previous run */
+	for (k = 0; k <= nr; k++) {
+		if (add_hunk(c, a, a0 + ea, a0 + (k < nr ? r[k].a : an),
+		    b, b0 + eb, b0 + (k < nr ? r[k].b : bn)) == -1) {
+			free(r);
+			return -1;
 		}
-		swap = cur;
-		cur = nxt;
-		nxt = swap;
+		if (k < nr) {
+			ea = r[k].a + r[k].n;
+			eb = r[k].b + r[k].n;
+		}
 	}
-	i = j = ha = hb = 0;
-	while (i < an || j < bn) {
-		cell = i * bn + j;
-		if (i < an && j < bn && tok_eq(a, a0 + i, b, b0 + j)) {
-			if (add_hunk(c, a, a0 + ha, a0 + i, b, b0 + hb,
-			    b0 + j) == -1)
-				goto done;
-			ha = ++i;
-			hb = ++j;
-		} else if (j == bn || (i < an && (del[cell / 8] >> (cell % 8)) & 1))
-			i++;
-		else
-			j++;
-	}
-	rc = add_hunk(c, a, a0 + ha, a1, b, b0 + hb, b1);
-done:
-	free(cur);
-	free(nxt);
-	free(del);
-	return rc;
+	free(r);
+	return 0;
 }
 
 /*
@@ -1452,13 +1637,21 @@ license_known(const char *spdx)
 	return find_template(spdx) != NULL;
 }
 
+const char *
+license_template(const char *spdx)
+{
+	const struct template *t = find_template(spdx);
+
+	return t != NULL ? t->body : NULL;
+}
+
 int
 license_classify(struct license_result *out, const char *spdx,
     const void *text, size_t len)
 {
 	const struct template *t;
 	struct norm doc, body;
-	size_t k;
+	size_t k, n;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1470,25 +1663,21 @@ license_classify(struct license_result *out, const char *spdx,
 		out->reason = REASON_TOO_LARGE;
 		return 0;
 	}
-	if (normalise(&doc, text, len) == -1 ||
-	    normalise(&body, t->body, strlen(t->body)) == -1 ||
-	    digest(out->sha256, &doc) == -1)
+	if (normalise(&doc, text, len) == -1 || digest(out->sha256, &doc) == -1)
 		goto done;
-	k = skip_variable(&doc, t, &body);
-	if (doc.ntok - k == body.ntok) {
-		size_t j;
-
-		for (j = 0; j < body.ntok && tok_eq(&doc, k + j, &body, j); j++)
-			;
-		if (j == body.ntok) {
-			out->matches = 1;
-			rc = 0;
-			goto done;
-		}
+	k = skip_variable(&doc, t);
+	/* tokens joined by single spaces: equal texts are equal tokens */
+	n = strlen(t->normalised);
+	if (k < doc.ntok && norm_length(&doc) - doc.tok[k].off == n &&
+	    memcmp(doc.text + doc.tok[k].off, t->normalised, n) == 0) {
+		out->matches = 1;
+		rc = 0;
+		goto done;
 	}
 	out->reason = doc.ntok == 0 ? REASON_EMPTY : REASON_DIFFERS;
-	rc = diff_tokens(&out->change, &body, 0, body.ntok, &doc, k,
-	    doc.ntok);
+	if (normalise(&body, t->body, strlen(t->body)) == 0)
+		rc = diff_tokens(&out->change, &body, 0, body.ntok, &doc, k,
+		    doc.ntok);
 done:
 	norm_free(&doc);
 	norm_free(&body);

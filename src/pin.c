@@ -52,13 +52,14 @@ pin_repo(json_t *repo, const struct repo_result *r, FILE *out,
 		if (l == NULL || l->sha256[0] == '\0' ||
 		    (old != NULL && strcmp(old, l->sha256) == 0))
 			continue;
-		if (json_object_set_new(lic, "sha256",
-		    json_string(l->sha256)) == -1)
-			return -1;
+		/* Print first: setting the key frees the old string. */
 		if (out != NULL)
 			fprintf(out, "%s %s: pinned sha256 %s (was %s)\n",
 			    r->spec->name, path, l->sha256,
 			    old != NULL ? old : "none");
+		if (json_object_set_new(lic, "sha256",
+		    json_string(l->sha256)) == -1)
+			return -1;
 		(*changed)++;
 	}
 	return 0;

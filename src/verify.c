@@ -104,7 +104,8 @@ diff_against_pin(struct license_report *l, git_repository *repo,
 
 	if (git_revwalk_new(&walk, repo) < 0)
 		return 0;
-	git_revwalk_sorting(walk, GIT_SORT_TIME);
+	/* Children before parents, whatever their dates say. */
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	git_revwalk_push(walk, git_commit_id(tip));
 	for (int n = 0; !found && n < VERIFY_MAX_HISTORY &&
 	    git_revwalk_next(&id, walk) == 0; n++) {
