@@ -16,6 +16,9 @@
 # reversed every other round; the table gives the median of the rounds. Peak RSS
 # is /usr/bin/time's %M: the largest RSS of any single process of the run
 # (dsmirror forks one worker per repo; that is the largest of them or the parent).
+# Then bench/verify.sh (see there) times `dsmirror verify` on 4 DeepSeek-sized
+# and 1,000 small mirrors and compares it with Debian's licensee; its summary is
+# appended to the results.
 # Every run's exit status is checked, its mirrors' heads and tags compared with
 # upstream's and, after a first fetch, checked by `git fsck --connectivity-only`
 # (untimed); a failed run is reported and not counted as a time.
@@ -30,6 +33,7 @@
 #   BENCH_TMP        where the work folder goes (default $TMPDIR or /tmp)
 #   BENCH_KEEP=1     keep the work folder
 #   BENCH_RESULTS    where the summary is written (default bench/results.txt)
+#   BENCH_VERIFY=0   skip bench/verify.sh (its own settings: BENCH_VERIFY_*)
 # Exit status: 0 when every run succeeded (targets missed or not), 1 when a run
 # failed or a mirror was wrong, 2 on bad settings.
 set -euo pipefail
@@ -329,5 +333,22 @@ pack_size() {   # total size of a set's upstream packs
 	echo "  no-op fetch (git):       $show"
 	"$PYTHON" "$BENCH_DIR/report.py" "$W/results.tsv" "$ROUNDS" medium="$N_MEDIUM" small="$N_SMALL"
 } | tee "$RESULTS"
+
+# ---------------------------------------------------------------- verify
+
+# bench/verify.sh: dsmirror verify on mirrors made locally (no server), and
+# Debian's licensee for comparison; its summary is appended to $RESULTS.
+if [ "${BENCH_VERIFY:-1}" = 1 ]; then
+	say ""
+	rc=0
+	DSMIRROR=$DSMIRROR BENCH_TMP=$W BENCH_VERIFY_RESULTS=$W/results-verify.txt \
+		"$BENCH_DIR/verify.sh" || rc=$?
+	if [ -s "$W/results-verify.txt" ]; then
+		{ echo; cat "$W/results-verify.txt"; } >>"$RESULTS"
+	else
+		echo "bench: verify.sh wrote no summary (exit $rc)" >&2
+	fi
+	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
+fi
 
 [ "$FAILED" = 0 ] || { echo "bench: some runs failed (see above)" >&2; exit 1; }

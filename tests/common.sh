@@ -301,13 +301,16 @@ write_config() {
 dsm() { "$DSMIRROR" -c "$CONFIG" "$@"; }
 
 # json_get PYEXPR: evaluate PYEXPR on the --json report in $T/out, where `j` is
-# the report and repo(NAME) a repo's entry; strings print as is, others as JSON.
+# the report, repo(NAME) a repo's entry and lic(NAME, PATH) the entry of one of
+# its license files; strings print as is, others as JSON.
 json_get() {
 	"$PYTHON" - "$T/out" "$1" <<-'EOF'
 		import json, sys
 		j = json.load(open(sys.argv[1]))
 		def repo(name):
 		    return next(r for r in j["repos"] if r["name"] == name)
+		def lic(name, path):
+		    return next(l for l in repo(name)["licenses"] if l["path"] == path)
 		v = eval(sys.argv[2])
 		print(v if isinstance(v, str) else json.dumps(v))
 	EOF
@@ -406,4 +409,127 @@ assert_no_tmp() {
 	local left
 	left=$(find "$1" -maxdepth 1 -name '.tmp-*' 2>/dev/null)
 	[ -z "$left" ] || fail "temp left in $1: $left"
+}
+
+# ---------------------------------------------------------------- licenses
+
+# lic_field NAME PATH KEY: licenses[].KEY of file PATH of repo NAME in the
+# --json report in $T/out (null if absent).
+lic_field() { json_get "lic('$1', '$2').get('$3')"; }
+
+# license_file KIND: the path of a real license text of the DeepSeek repos, from
+# tests/licenses/ (else shared/licenses/ beside the work tree). KIND is
+#   mit-r1       DeepSeek-R1's LICENSE (MIT)
+#   mit-janus    Janus's LICENSE-CODE (MIT)
+#   model-v3     DeepSeek-V3's LICENSE-MODEL (DeepSeek License Agreement 1.0)
+#   model-janus  Janus's LICENSE-MODEL: the same text as model-v3 without its
+#                trailing spaces and with a final newline
+license_file() {
+	local f
+	case $1 in
+	mit-r1) set -- ok-deepseek-r1-LICENSE.txt MIT-DeepSeek-R1-LICENSE.txt ;;
+	mit-janus) set -- ok-janus-LICENSE-CODE.txt MIT-Janus-LICENSE-CODE.txt ;;
+	model-v3) set -- bad-deepseek-v3-LICENSE-MODEL.txt DeepSeek-Model-V3-LICENSE-MODEL.txt ;;
+	model-janus) set -- bad-deepseek-janus-LICENSE-MODEL.txt DeepSeek-Model-Janus-LICENSE-MODEL.txt ;;
+	*) fail "license_file: no fixture kind '$1'" ;;
+	esac
+	for f in "$TESTS_DIR/licenses/$1" "$(dirname "$(dirname "$TESTS_DIR")")/shared/licenses/$2"; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	fail "license_file: neither tests/licenses/$1 nor shared/licenses/$2 exists"
+}
+
+# work_publish NAME MESSAGE: commit everything changed in the work clone of NAME
+# (on main) and push it to the upstream. Prints nothing; the new commit id is
+# $(upstream_head NAME).
+work_publish() {
+	work "$1" add -A
+	work "$1" commit -q -m "$2"
+	work "$1" push -q origin main
+}
+
+# work_files NAME MESSAGE DEST=SRC...: in the work clone of NAME, copy each file
+# SRC to DEST byte for byte (an empty SRC removes DEST), then work_publish.
+work_files() {
+	local name=$1 msg=$2 pair dest src
+	shift 2
+	for pair in "$@"; do
+		dest=${pair%%=*} src=${pair#*=}
+		if [ -z "$src" ]; then
+			work "$name" rm -q -- "$dest"
+		else
+			mkdir -p "$(dirname "$T/work/$name/$dest")"
+			cp -- "$src" "$T/work/$name/$dest"
+		fi
+	done
+	work_publish "$name" "$msg"
+}
+
+# at_time EPOCH CMD...: run CMD (a function too) with git's author and committer
+# dates at EPOCH seconds: commits of a known order, or of one same second as a
+# script or a rebase makes them.
+at_time() {
+	local when="@$1 +0000"
+	shift
+	GIT_AUTHOR_DATE=$when GIT_COMMITTER_DATE=$when "$@"
+}
+
+# upstream_head NAME [REV]: the commit id of REV (default main) upstream.
+upstream_head() { git -C "$T/upstream/$1.git" rev-parse "${2:-main}^{commit}"; }
+
+# write_config_json FILE REPOS: a version 1 mirrors.json (root "mirrors", api
+# as write_config's, 2-space indentation) whose "repos" is the python expression
+# REPOS, in which
+#   repo(NAME, LIC..., **more)       {"name": NAME, "url": "$GIT_BASE/NAME.git",
+#                                     "licenses": [LIC...], **more}
+#   lic(PATH, spdx=None, sha256=None) {"path": PATH} and the keys given
+# e.g. '[repo("r1", lic("LICENSE", "MIT")), repo("v3", lic("LICENSE-MODEL"), branch="x")]'
+write_config_json() {
+	GIT_BASE=${GIT_BASE:-http://127.0.0.1:9} "$PYTHON" - "$1" "$2" <<-'EOF'
+		import json, os, sys
+		def lic(path, spdx=None, sha256=None):
+		    d = {"path": path}
+		    if spdx is not None:
+		        d["spdx"] = spdx
+		    if sha256 is not None:
+		        d["sha256"] = sha256
+		    return d
+		def repo(name, *lics, **more):
+		    d = {"name": name, "url": "%s/%s.git" % (os.environ["GIT_BASE"], name)}
+		    d.update(more)
+		    d["licenses"] = list(lics)
+		    return d
+		conf = {"version": 1, "root": "mirrors", "api": "https://127.0.0.1:9",
+		        "repos": eval(sys.argv[2])}
+		with open(sys.argv[1], "w") as f:
+		    f.write(json.dumps(conf, indent=2) + "\n")
+	EOF
+}
+
+# set_pin FILE NAME PATH [SHA256]: set the pin of license file PATH of repo NAME
+# in the mirrors.json FILE to SHA256 (none given: remove it), by hand, as a
+# person would; the rest of the file keeps its content and key order.
+set_pin() {
+	"$PYTHON" - "$@" <<-'EOF'
+		import json, sys
+		file, name, path = sys.argv[1:4]
+		with open(file) as f:
+		    conf = json.load(f)
+		r = next(r for r in conf["repos"] if r["name"] == name)
+		l = next(l for l in r["licenses"] if l["path"] == path)
+		if len(sys.argv) > 4:
+		    l["sha256"] = sys.argv[4]
+		else:
+		    l.pop("sha256", None)
+		with open(file, "w") as f:
+		    f.write(json.dumps(conf, indent=2) + "\n")
+	EOF
+}
+
+# assert_all_verdicts VERDICT: every license file of every repo in the --json
+# report in $T/out has that verdict.
+assert_all_verdicts() {
+	local bad
+	bad=$(json_get "[(r['name'], l['path'], l['verdict']) for r in j['repos'] for l in r['licenses'] if l['verdict'] != '$1']")
+	assert_eq "[]" "$bad" "license files whose verdict is not $1"
 }

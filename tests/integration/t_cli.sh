@@ -23,6 +23,6 @@ for opt in --version -V; do
 done
 assert_exit 0 "$DSMIRROR" --help
 # The commands built so far (SPEC.md's sync, releases and status come later).
-for cmd in fetch; do
+for cmd in fetch verify pin; do
 	grep -qw -- "$cmd" "$T/out" || fail "--help does not mention $cmd: $(cat "$T/out")"
 done
