@@ -3,7 +3,9 @@
  *
  * The lock is a POSIX record lock (fcntl) on <root>/.dsmirror.lock.  The
  * kernel drops it when the holder dies, however it dies, so a killed run
- * never blocks the next one; and F_GETLK names the holder's PID.
+ * never blocks the next one; and F_GETLK names the holder's PID.  An
+ * flock() on the same file, inherited by the worker processes, keeps the
+ * root locked until the last worker of a killed run is gone too.
  */
 #ifndef DSM_LOCK_H
 #define DSM_LOCK_H

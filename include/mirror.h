@@ -20,6 +20,7 @@
 #include "error.h"
 #include "result.h"
 
+#define MIRROR_OWN_NS		"refs/dsmirror/"
 #define MIRROR_PRESERVE_NS	"refs/dsmirror/preserved/"
 #define MIRROR_TMP_PREFIX	".tmp-"
 

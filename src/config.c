@@ -360,8 +360,11 @@ check_refpattern(const char *s)
 		return "is not a valid ref pattern (e.g. \"refs/heads/*\")";
 	if (star != NULL && (star[1] != '\0' || star[-1] != '/'))
 		return "may only end in \"/*\"";
-	if (strncmp(s, "refs/dsmirror/", 14) == 0)
-		return "is dsmirror's own namespace and cannot be mirrored";
+	/* "refs/" "*" would cover refs/dsmirror/ too. */
+	if (strncmp(s, "refs/dsmirror/", 14) == 0 || strcmp(s, "refs/*") == 0 ||
+	    strcmp(s, "refs/dsmirror") == 0)
+		return "covers refs/dsmirror/, dsmirror's own namespace, which "
+		    "is never mirrored";
 	return NULL;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "lock.h"
@@ -47,6 +48,18 @@ lock_acquire(struct lock **out, const char *root)
 		else
 			err = dsm_error_new(DSM_ERR_LOCKED, "another dsmirror "
 			    "run holds the lock on %s", root);
+		goto done;
+	}
+	/*
+	 * The fcntl lock dies with this process, before the kernel stops
+	 * its workers; an flock() on the same open file, which the workers
+	 * inherit, lasts until the last of them is gone.
+	 */
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		err = errno == EWOULDBLOCK ? dsm_error_new(DSM_ERR_LOCKED,
+		    "workers of a stopped dsmirror run still use %s; try "
+		    "again in a moment", root) : dsm_error_errno(DSM_ERR_SYSTEM,
+		    errno, "cannot lock %s", path);
 		goto done;
 	}
 	/* For people looking at the file; the lock itself is the truth. */

@@ -288,6 +288,8 @@ cmd_fetch(const struct options *opts, char **names, int nnames)
 
 	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
 		return fail(err);
+	/* Workers are stopped cleanly; verify and pin just die. */
+	catch_signals();
 
 	if ((err = util_mkdir_p(cfg->root, 0755)) != NULL ||
 	    (err = lock_acquire(&lock, cfg->root)) != NULL ||
@@ -378,8 +380,10 @@ pin_refusals(const struct repo_result *results, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < results[i].nlicenses; j++) {
 			const struct license_report *l = &results[i].licenses[j];
-			if (l->verdict == VERDICT_OK ||
-			    l->verdict == VERDICT_CHANGED)
+			/* No fingerprint (too large to be a license): no pin. */
+			if ((l->verdict == VERDICT_OK ||
+			    l->verdict == VERDICT_CHANGED) && (l->sha256[0] !=
+			    '\0' || l->spec->sha256 == NULL))
 				continue;
 			fprintf(stderr, "%s: %s: %s: %s\n",
 			    util_sanitize(name, sizeof(name),
@@ -505,7 +509,6 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
-		catch_signals();
 		return commands[i].run(&opts, argv + optind + 1,
 		    argc - optind - 1);
 	}

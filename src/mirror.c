@@ -55,6 +55,7 @@ struct fetch {
 	size_t nspecs;
 	struct reflist upstream;	/* advertised refs we mirror */
 	struct reflist local;		/* our refs in the same namespaces */
+	struct reflist preserved;	/* tips kept: original name, oid */
 	char *upstream_head;		/* upstream HEAD's target, or NULL */
 	struct fetch_progress progress;
 	double last_progress;
@@ -214,6 +215,9 @@ is_mirrored(const struct fetch *f, const char *name)
 	/* Peeled tags ("refs/tags/v1^{}") are advertisements, not refs. */
 	if (len >= 3 && strcmp(name + len - 3, "^{}") == 0)
 		return 0;
+	/* Our own namespace is never mirrored, whatever the patterns say. */
+	if (strncmp(name, MIRROR_OWN_NS, strlen(MIRROR_OWN_NS)) == 0)
+		return 0;
 	for (size_t i = 0; i < f->nspecs; i++)
 		if (git_refspec_src_matches(f->specs[i], name))
 			return 1;
@@ -316,15 +320,33 @@ list_local(struct fetch *f)
 	return err;
 }
 
-/* The ref HEAD should name: the configured branch, else upstream's HEAD. */
+static const struct ref *find_ref(const struct reflist *l, const char *name);
+
+/*
+ * The ref HEAD should name: the configured branch, else upstream's HEAD;
+ * when upstream's HEAD names nothing we mirror, its main or master, else
+ * its first branch.  NULL: leave HEAD alone (nothing to point it to).
+ */
 static const char *
 wanted_head(const struct fetch *f, char *buf, size_t size)
 {
+	static const char *const usual[] = { "refs/heads/main",
+	    "refs/heads/master", NULL };
+
 	if (f->opts->spec->branch != NULL) {
 		snprintf(buf, size, "refs/heads/%s", f->opts->spec->branch);
 		return buf;
 	}
-	return f->upstream_head;
+	if (f->upstream_head != NULL &&
+	    find_ref(&f->upstream, f->upstream_head) != NULL)
+		return f->upstream_head;
+	for (const char *const *u = usual; *u != NULL; u++)
+		if (find_ref(&f->upstream, *u) != NULL)
+			return *u;
+	for (size_t i = 0; i < f->upstream.n; i++)
+		if (strncmp(f->upstream.v[i].name, "refs/heads/", 11) == 0)
+			return f->upstream.v[i].name;
+	return NULL;
 }
 
 static int
@@ -419,30 +441,51 @@ needs_preserving(struct fetch *f, const char *name, const git_oid *old,
 	return git_graph_descendant_of(f->repo, new, old) != 1;
 }
 
-/* Whether some preserved ref already keeps oid for name (a rerun). */
-static int
-already_preserved(struct fetch *f, const char *name, const git_oid *oid)
+/*
+ * Loads, once per update, what the preserved namespace already keeps: as
+ * (original ref name, oid) pairs, so that a rerun after a kill between
+ * preserving and moving does not preserve the same tip twice.
+ */
+static struct dsm_error *
+load_preserved(struct fetch *f)
 {
 	git_reference_iterator *it;
 	git_reference *ref;
-	size_t nlen = strlen(name);
-	int found = 0;
+	struct dsm_error *err = NULL;
 
 	if (git_reference_iterator_glob_new(&it, f->repo,
 	    MIRROR_PRESERVE_NS "*") < 0)
-		return 0;
-	while (!found && git_reference_next(&ref, it) == 0) {
-		const char *r = git_reference_name(ref);
-		const char *rest = r + strlen(MIRROR_PRESERVE_NS);
+		return git_fail(DSM_ERR_SYSTEM, "cannot list preserved refs");
+	while (err == NULL && git_reference_next(&ref, it) == 0) {
+		const char *rest = git_reference_name(ref) +
+		    strlen(MIRROR_PRESERVE_NS);
 		const char *slash = strchr(rest, '/');
 		const git_oid *target = git_reference_target(ref);
-		found = slash != NULL && strlen(slash + 1) == nlen &&
-		    strcmp(slash + 1, name) == 0 && target != NULL &&
-		    git_oid_equal(target, oid);
+		if (slash != NULL && target != NULL)
+			err = reflist_add(&f->preserved, slash + 1, target);
 		git_reference_free(ref);
 	}
 	git_reference_iterator_free(it);
-	return found;
+	reflist_sort(&f->preserved);
+	return err;
+}
+
+/* Whether some preserved ref already keeps oid for name. */
+static int
+already_preserved(const struct fetch *f, const char *name, const git_oid *oid)
+{
+	const struct ref *r = find_ref(&f->preserved, name);
+
+	if (r == NULL)
+		return 0;
+	/* Several may keep tips of one name: look at all of them. */
+	while (r > f->preserved.v && strcmp(r[-1].name, name) == 0)
+		r--;
+	for (; r < f->preserved.v + f->preserved.n &&
+	    strcmp(r->name, name) == 0; r++)
+		if (git_oid_equal(&r->oid, oid))
+			return 1;
+	return 0;
 }
 
 static struct dsm_error *
@@ -464,12 +507,14 @@ preserve(struct fetch *f, const char *name, const git_oid *oid, time_t now)
 		    util_printf(MIRROR_PRESERVE_NS "%s.%d/%s", stamp, i, name);
 		if (as == NULL)
 			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		/*
+		 * Any failure tries the next name: a run in the same second
+		 * may hold this one, or a name it conflicts with (a/b vs a).
+		 */
 		rc = git_reference_create(&ref, f->repo, as, oid, 0,
 		    "dsmirror: preserve old tip");
 		if (rc == 0)
 			git_reference_free(ref);
-		else if (rc != GIT_EEXISTS)
-			break;
 	}
 	if (rc < 0) {
 		free(as);
@@ -481,12 +526,15 @@ preserve(struct fetch *f, const char *name, const git_oid *oid, time_t now)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	}
 	out->preserved = p;
-	p = &out->preserved[out->npreserved++];
+	p = &out->preserved[out->npreserved];
+	if ((p->ref = strdup(name)) == NULL) {
+		free(as);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
 	p->as = as;
-	p->ref = strdup(name);
 	git_oid_tostr(p->oid, sizeof(p->oid), oid);
-	return p->ref == NULL ?
-	    dsm_error_new(DSM_ERR_NOMEM, "out of memory") : NULL;
+	out->npreserved++;
+	return NULL;
 }
 
 static struct dsm_error *
@@ -500,15 +548,16 @@ note_update(struct fetch *f, const char *name, const git_oid *old,
 	if (u == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	out->updated = u;
-	u = &out->updated[out->nupdated++];
+	u = &out->updated[out->nupdated];
 	memset(u, 0, sizeof(*u));
+	if ((u->ref = strdup(name)) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	if (old != NULL)
 		git_oid_tostr(u->old, sizeof(u->old), old);
 	if (new != NULL)
 		git_oid_tostr(u->new, sizeof(u->new), new);
-	u->ref = strdup(name);
-	return u->ref == NULL ?
-	    dsm_error_new(DSM_ERR_NOMEM, "out of memory") : NULL;
+	out->nupdated++;
+	return NULL;
 }
 
 static struct dsm_error *
@@ -556,9 +605,16 @@ apply_refs(struct fetch *f)
 	time_t now = time(NULL);
 
 	report_progress(f, PHASE_UPDATING);
+	if ((err = load_preserved(f)) != NULL)
+		return err;
+	/*
+	 * report_progress() in each loop is the worker's heartbeat: the
+	 * watchdog must not take thousands of ref updates for a stall.
+	 */
 	for (size_t i = 0; i < f->local.n; i++) {
 		const struct ref *l = &f->local.v[i];
 		const struct ref *u = find_ref(&f->upstream, l->name);
+		report_progress(f, PHASE_UPDATING);
 		if (needs_preserving(f, l->name, &l->oid,
 		    u != NULL ? &u->oid : NULL) &&
 		    (err = preserve(f, l->name, &l->oid, now)) != NULL)
@@ -566,6 +622,7 @@ apply_refs(struct fetch *f)
 	}
 	for (size_t i = 0; i < f->local.n; i++) {
 		const struct ref *l = &f->local.v[i];
+		report_progress(f, PHASE_UPDATING);
 		if (find_ref(&f->upstream, l->name) == NULL &&
 		    (err = write_ref(f, l->name, &l->oid, NULL)) != NULL)
 			return err;
@@ -573,6 +630,7 @@ apply_refs(struct fetch *f)
 	for (size_t i = 0; i < f->upstream.n; i++) {
 		const struct ref *u = &f->upstream.v[i];
 		const struct ref *l = find_ref(&f->local, u->name);
+		report_progress(f, PHASE_UPDATING);
 		if (l != NULL && git_oid_equal(&l->oid, &u->oid))
 			continue;
 		if ((err = write_ref(f, u->name, l != NULL ? &l->oid : NULL,
@@ -637,7 +695,8 @@ sync_refs(struct fetch *f, int *changed)
 	if (f->opts->spec->branch != NULL &&
 	    find_ref(&f->upstream, wanted_head(f, buf, sizeof(buf))) == NULL)
 		return dsm_error_new(DSM_ERR_REMOTE, "%s: upstream has no "
-		    "branch \"%s\"", f->url, f->opts->spec->branch);
+		    "branch \"%s\" (or \"refs\" does not mirror it)", f->url,
+		    f->opts->spec->branch);
 	if (refs_equal(&f->upstream, &f->local) &&
 	    head_is(f, wanted_head(f, buf, sizeof(buf))))
 		return NULL;
@@ -657,6 +716,7 @@ fetch_free(struct fetch *f)
 	free(f->specs);
 	reflist_free(&f->upstream);
 	reflist_free(&f->local);
+	reflist_free(&f->preserved);
 	free(f->upstream_head);
 	if (f->remote != NULL) {
 		git_remote_disconnect(f->remote);
@@ -700,7 +760,10 @@ remove_stale_locks(const char *dir, int depth)
 		char *p = util_path_join(dir, de->d_name);
 		if (p == NULL)
 			break;
-		if (de->d_type == DT_DIR)
+		struct stat st;
+		int isdir = de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode));
+		if (isdir)
 			remove_stale_locks(p, depth + 1);
 		else if (len > 5 && strcmp(de->d_name + len - 5, ".lock") == 0)
 			unlink(p);
@@ -767,13 +830,14 @@ update(struct fetch *f, const char *path)
 	struct dsm_error *err;
 	int changed;
 
-	recover(path);
 	if (git_repository_open_ext(&f->repo, path,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE, NULL) < 0
 	    || !git_repository_is_bare(f->repo))
 		return dsm_error_new(DSM_ERR_REMOTE, "%s exists but is not a bare "
 		    "git repository; move it away so that dsmirror can clone "
 		    "the mirror", path);
+	/* Only in what is a mirror: never in a stray folder of that name. */
+	recover(path);
 	if ((err = sync_refs(f, &changed)) != NULL)
 		return err;
 	f->out->result = changed ? FETCH_UPDATED : FETCH_UNCHANGED;

@@ -20,15 +20,15 @@
 #include "netstream.h"
 
 /*
- * Must start like libgit2's git_socket_stream (parent, then the socket):
- * libgit2 1.5's ssh transport reads the socket from a standard stream that
- * way to hand it to libssh2.
+ * Must have the layout of libgit2 1.5's git_socket_stream (parent, host,
+ * port, socket): its ssh transport takes the socket out of a standard
+ * stream that way to hand it to libssh2.
  */
 struct netstream {
 	git_stream parent;
-	int s;
 	char *host;
 	char *port;
+	int s;
 };
 
 /*

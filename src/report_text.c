@@ -66,8 +66,8 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 		const struct ref_update *u = &f->updated[i];
 		util_sanitize(ref, sizeof(ref), u->ref);
 		fprintf(out, "%*s  %s %.*s -> %.*s\n", width, "", ref,
-		    SHORT_OID, u->old[0] ? u->old : "(new)", SHORT_OID,
-		    u->new[0] ? u->new : "(deleted)");
+		    u->old[0] ? SHORT_OID : 5, u->old[0] ? u->old : "(new)",
+		    u->new[0] ? SHORT_OID : 9, u->new[0] ? u->new : "(deleted)");
 	}
 }
 

@@ -244,6 +244,12 @@ drain(struct pool *pool, struct slot *slot)
 	return 1;
 }
 
+static int
+stopping(const struct pool *pool)
+{
+	return pool->opts->stop != NULL && *pool->opts->stop;
+}
+
 static void
 reap(struct pool *pool, struct slot *slot)
 {
@@ -252,30 +258,31 @@ reap(struct pool *pool, struct slot *slot)
 
 	close(slot->fd);
 	slot->fd = -1;
+	/* Without its result the worker has no business going on. */
+	if (!slot->got_result)
+		kill(slot->pid, SIGKILL);
 	while (waitpid(slot->pid, &status, 0) == -1 && errno == EINTR)
 		;
-	if (slot->timed_out)
-		set_error(f, "no progress for %.0f s: transfer aborted "
-		    "(--timeout)", pool->opts->timeout);
-	else if (pool->opts->stop != NULL && *pool->opts->stop &&
-	    !slot->got_result)
-		set_error(f, "interrupted");
-	else if (!slot->got_result && WIFSIGNALED(status))
-		set_error(f, "worker killed by signal %d", WTERMSIG(status));
-	else if (!slot->got_result)
-		set_error(f, "worker exited with status %d and no result",
-		    WEXITSTATUS(status));
+	/* A result that arrived with the kill still counts. */
+	if (!slot->got_result) {
+		if (slot->timed_out)
+			set_error(f, "no progress for %.0f s: transfer aborted "
+			    "(--timeout)", pool->opts->timeout);
+		else if (stopping(pool))
+			set_error(f, "interrupted");
+		else if (WIFSIGNALED(status))
+			set_error(f, "worker killed by signal %d",
+			    WTERMSIG(status));
+		else
+			set_error(f, "worker exited with status %d and no "
+			    "result", WEXITSTATUS(status));
+	}
 	slot->pid = 0;
 	pool->active--;
 	if (pool->opts->on_done != NULL)
 		pool->opts->on_done(slot->index, pool->opts->payload);
 }
 
-static int
-stopping(const struct pool *pool)
-{
-	return pool->opts->stop != NULL && *pool->opts->stop;
-}
 
 /* Waits for output or silence; kills the silent and the interrupted. */
 static void
