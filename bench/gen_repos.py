@@ -19,6 +19,8 @@ import os
 import random
 import subprocess
 import sys
+
+from fastimport import Stream, text
 from concurrent.futures import ThreadPoolExecutor
 
 WORDS = ("mirror fetch clone object tree blob commit tag branch remote pack index "
@@ -26,56 +28,6 @@ WORDS = ("mirror fetch clone object tree blob commit tag branch remote pack inde
          "expert router gate kernel tensor shard checkpoint config batch epoch loss "
          "the a of to and in for with on by from is are be this that it as").split()
 
-T0 = 1_700_000_000  # commit times start here and grow by an hour per commit
-
-
-class Stream:
-    """A fast-import stream being written."""
-
-    def __init__(self):
-        self.parts = []
-        self.mark = 0
-        self.time = T0
-
-    def data(self, payload):
-        if isinstance(payload, str):
-            payload = payload.encode()
-        self.parts.append(b"data %d\n" % len(payload))
-        self.parts.append(payload)
-        self.parts.append(b"\n")
-
-    def commit(self, ref, message, changes, parent=None):
-        """changes: {path: bytes or str}; parent: a mark to branch from."""
-        self.mark += 1
-        self.time += 3600
-        who = "Bench <bench@example.invalid> %d +0000" % self.time
-        self.parts.append(b"commit %s\nmark :%d\n" % (ref.encode(), self.mark))
-        self.parts.append(("author %s\ncommitter %s\n" % (who, who)).encode())
-        self.data(message)
-        if parent is not None:
-            self.parts.append(b"from :%d\n" % parent)
-        for path, content in changes.items():
-            self.parts.append(b"M 100644 inline %s\n" % path.encode())
-            self.data(content)
-        self.parts.append(b"\n")
-        return self.mark
-
-    def tag(self, name, mark, message=None):
-        if message is None:  # lightweight
-            self.parts.append(b"reset refs/tags/%s\nfrom :%d\n\n" % (name.encode(), mark))
-        else:
-            who = "Bench <bench@example.invalid> %d +0000" % self.time
-            self.parts.append(b"tag %s\nfrom :%d\ntagger %s\n"
-                              % (name.encode(), mark, who.encode()))
-            self.data(message)
-
-    def bytes(self):
-        return b"".join(self.parts) + b"done\n"
-
-
-def text(rng, lines):
-    return ["%s %d" % (" ".join(rng.choices(WORDS, k=rng.randint(4, 12))), rng.randint(0, 9999))
-            for _ in range(lines)]
 
 
 def edit(rng, lines):
@@ -84,18 +36,18 @@ def edit(rng, lines):
         i = rng.randrange(len(lines))
         op = rng.random()
         if op < 0.5:
-            lines[i] = text(rng, 1)[0]
+            lines[i] = text(rng, WORDS, 1)[0]
         elif op < 0.85 or len(lines) < 50:
-            lines[i:i] = text(rng, rng.randint(1, 8))
+            lines[i:i] = text(rng, WORDS, rng.randint(1, 8))
         else:
             del lines[i]
 
 
 def medium(seed, commits=400):
     rng = random.Random(seed)
-    s = Stream()
-    files = {"src/mod%02d.py" % i: text(rng, rng.randint(80, 250)) for i in range(28)}
-    files.update({"docs/page%02d.md" % i: text(rng, rng.randint(40, 150)) for i in range(12)})
+    s = Stream(step=3600)
+    files = {"src/mod%02d.py" % i: text(rng, WORDS, rng.randint(80, 250)) for i in range(28)}
+    files.update({"docs/page%02d.md" % i: text(rng, WORDS, rng.randint(40, 150)) for i in range(12)})
     render = lambda path: "\n".join(files[path]) + "\n"
 
     first = dict((p, render(p)) for p in files)
@@ -136,8 +88,8 @@ def medium(seed, commits=400):
 
 def small(seed):
     rng = random.Random(seed)
-    s = Stream()
-    readme = text(rng, rng.randint(5, 30))
+    s = Stream(step=3600)
+    readme = text(rng, WORDS, rng.randint(5, 30))
     main = s.commit("refs/heads/main", "initial\n", {
         "README.md": "\n".join(readme) + "\n",
         "LICENSE": "MIT License\n\nCopyright (c) 2024 Bench\n",

@@ -30,12 +30,13 @@ import random
 import shutil
 import subprocess
 import sys
+
+from fastimport import Stream, text
 from concurrent.futures import ThreadPoolExecutor
 
 WORDS = ("model expert router gate kernel tensor shard checkpoint config batch "
          "epoch loss attention layer token weight inference training moe mla fp8 "
          "the a of to and in for with on by from is are be this that it as").split()
-T0 = 1_700_000_000
 
 BIG = [  # name, {path: fixture file name}
     ("DeepSeek-V3", {"LICENSE-CODE": "MIT-DeepSeek-R1-LICENSE.txt",
@@ -52,63 +53,21 @@ HOLDERS = ["DeepSeek", "Hangzhou DeepSeek Artificial Intelligence Co., Ltd.",
            "The Bench Authors", "Zhang Wei", "Li Na", "Example Labs"]
 
 
-class Stream:
-    """A fast-import stream being written."""
-
-    def __init__(self):
-        self.parts = []
-        self.mark = 0
-        self.time = T0
-
-    def data(self, payload):
-        if isinstance(payload, str):
-            payload = payload.encode()
-        self.parts += [b"data %d\n" % len(payload), payload, b"\n"]
-
-    def commit(self, ref, message, changes, parent=None):
-        self.mark += 1
-        self.time += 1800
-        who = "Bench <bench@example.invalid> %d +0000" % self.time
-        self.parts.append(b"commit %s\nmark :%d\n" % (ref.encode(), self.mark))
-        self.parts.append(("author %s\ncommitter %s\n" % (who, who)).encode())
-        self.data(message)
-        if parent is not None:
-            self.parts.append(b"from :%d\n" % parent)
-        for path, content in changes.items():
-            self.parts.append(b"M 100644 inline %s\n" % path.encode())
-            self.data(content)
-        self.parts.append(b"\n")
-        return self.mark
-
-    def tag(self, name, mark):
-        who = "Bench <bench@example.invalid> %d +0000" % self.time
-        self.parts.append(b"tag %s\nfrom :%d\ntagger %s\n" % (name.encode(), mark, who.encode()))
-        self.data("release %s\n" % name)
-
-    def bytes(self):
-        return b"".join(self.parts) + b"done\n"
-
-
-def text(rng, lines):
-    return ["%s %d" % (" ".join(rng.choices(WORDS, k=rng.randint(4, 12))), rng.randint(0, 9999))
-            for _ in range(lines)]
-
-
 def edit(rng, lines):
     for _ in range(rng.randint(1, 4)):
         i = rng.randrange(len(lines))
         if rng.random() < 0.5:
-            lines[i] = text(rng, 1)[0]
+            lines[i] = text(rng, WORDS, 1)[0]
         else:
-            lines[i:i] = text(rng, rng.randint(1, 5))
+            lines[i:i] = text(rng, WORDS, rng.randint(1, 5))
 
 
 def big(seed, licenses, licdir, commits):
     rng = random.Random(seed)
-    s = Stream()
-    files = {"inference/mod%02d.py" % i: text(rng, rng.randint(40, 160)) for i in range(40)}
-    files.update({"docs/page%02d.md" % i: text(rng, rng.randint(20, 80)) for i in range(16)})
-    files["README.md"] = text(rng, 120)
+    s = Stream(step=1800)
+    files = {"inference/mod%02d.py" % i: text(rng, WORDS, rng.randint(40, 160)) for i in range(40)}
+    files.update({"docs/page%02d.md" % i: text(rng, WORDS, rng.randint(20, 80)) for i in range(16)})
+    files["README.md"] = text(rng, WORDS, 120)
     render = lambda p: "\n".join(files[p]) + "\n"
     first = {p: render(p) for p in files}
     for path, fixture in licenses.items():
@@ -125,7 +84,8 @@ def big(seed, licenses, licdir, commits):
             changes["LICENSE-MODEL"] = open(os.path.join(licdir, MODEL_REWRITE), "rb").read()
         main = s.commit("refs/heads/main", "Update %s\n" % ", ".join(sorted(changes)), changes)
         if n % 150 == 0:
-            s.tag("v%d.%d" % (n // 1500 + 1, n // 150 % 10), main)
+            tag = "v%d.%d" % (n // 1500 + 1, n // 150 % 10)
+            s.tag(tag, main, "release %s\n" % tag)
         if n in (commits // 2, commits * 3 // 4):
             forks[n] = main
     for ref, at in (("refs/heads/dev", commits // 2), ("refs/heads/feature/fp8", commits * 3 // 4)):
@@ -151,12 +111,12 @@ def mit_variant(rng, n, licdir, mit_texts):
 
 def small(seed, licdir, mit_texts):
     rng = random.Random(seed)
-    s = Stream()
-    readme = text(rng, rng.randint(5, 30))
+    s = Stream(step=1800)
+    readme = text(rng, WORDS, rng.randint(5, 30))
     tip = s.commit("refs/heads/main", "init\n", {
         "LICENSE": mit_variant(rng, seed, licdir, mit_texts),
         "README.md": "\n".join(readme) + "\n"})
-    s.tag("v1", tip)
+    s.tag("v1", tip, "release v1\n")
     for k in range(rng.randint(1, 3)):
         edit(rng, readme)
         tip = s.commit("refs/heads/main", "docs %d\n" % k, {"README.md": "\n".join(readme) + "\n"})
