@@ -159,8 +159,10 @@ git_server_started() { grep -q 'server started' "$T/lighttpd-error.log" || gone 
 
 git_server_stop() { stop "$GIT_PID"; }
 
-# stall_server_start: a listener on 127.0.0.1 that accepts connections and never
-# answers; it adds a line to $STALL_LOG for each connection. Sets STALL_PID,
+# stall_server_start [BANNER]: a listener on 127.0.0.1 that accepts connections
+# and never answers; it adds a line to $STALL_LOG for each connection. With
+# BANNER, it first sends BANNER and CRLF (an SSH server's greeting, say) and
+# logs "said LINE", the first line the client sends back. Sets STALL_PID,
 # STALL_PORT, STALL_URL and STALL_LOG.
 stall_server_start() {
 	spawn "$PYTHON" -c '
@@ -171,12 +173,23 @@ s.listen(64)
 with open(sys.argv[1] + ".new", "w") as f:
     f.write("%d\n" % s.getsockname()[1])
 os.rename(sys.argv[1] + ".new", sys.argv[1])
+banner = sys.argv[3].encode()
 held = []
 while True:
-    held.append(s.accept()[0])
+    c = s.accept()[0]
+    held.append(c)
+    line = "accepted %s:%d\n" % c.getpeername()
+    if banner:
+        c.sendall(banner + b"\r\n")
+        c.settimeout(5)
+        try:
+            said = c.recv(256).split(b"\r\n")[0].decode("ascii", "replace")
+        except OSError:
+            said = "(nothing)"
+        line += "said %s\n" % said
     with open(sys.argv[2], "a") as log:
-        log.write("accepted %s:%d\n" % held[-1].getpeername())
-' "$T/stall.port" "$T/stall.log" </dev/null
+        log.write(line)
+' "$T/stall.port" "$T/stall.log" "${1:-}" </dev/null
 	STALL_PID=$SPAWNED
 	wait_until 10 test -s "$T/stall.port" || fail "stall server did not start"
 	read -r STALL_PORT <"$T/stall.port"
