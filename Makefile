@@ -26,14 +26,16 @@ SANFLAGS =
 BIN      = dsmirror
 endif
 
-SRCS = src/config.c src/error.c src/jsonpos.c src/license.c src/lock.c \
-       src/mirror.c src/netstream.c src/pin.c src/progress.c \
-       src/report_json.c src/report_junit.c src/report_text.c src/result.c \
-       src/util.c src/verify.c src/worker.c
+SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
+       src/license.c src/lock.c src/mirror.c src/netstream.c src/pin.c \
+       src/progress.c src/releases.c src/report_json.c src/report_junit.c \
+       src/report_text.c src/result.c src/state.c src/util.c src/verify.c \
+       src/worker.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = tests/unit/test_config tests/unit/test_license
+UNIT_TESTS = tests/unit/test_config tests/unit/test_http tests/unit/test_license \
+             tests/unit/test_releases
 UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP

@@ -72,9 +72,32 @@ struct license_report {
 	struct license_change change;
 };
 
+enum release_result {
+	RELEASE_SKIPPED,	/* not asked for, or no "github" */
+	RELEASE_CHANGED,	/* something changed since the last check */
+	RELEASE_UNCHANGED,
+	RELEASE_NONE,		/* the repo has no release (yet) */
+	RELEASE_ERROR,
+};
+
+/* The release check of a repo; the JSON values are releases.h's forms. */
+struct release_report {
+	enum release_result result;
+	json_t *latest;		/* the latest release, or NULL */
+	json_t *repo;		/* GitHub's view of the repo, or NULL */
+	json_t *changes;	/* [{"what", "tag", "message", ...}], or NULL */
+	json_t *warnings;	/* [{"what", "message"}], or NULL */
+	char *renamed_to;	/* owner/repo after a permanent redirect */
+	char *error;		/* why the check failed, or NULL */
+	char checked_at[21];	/* "2026-11-23T10:15:00Z" of this check */
+	unsigned long requests;		/* HTTP requests made for it */
+	unsigned long not_modified;	/* ... answered 304 */
+};
+
 struct repo_result {
 	const struct repo_spec *spec;	/* belongs to the config */
 	struct fetch_report fetch;
+	struct release_report release;
 	int verified;			/* licenses[] is filled */
 	struct license_report *licenses;
 	size_t nlicenses;
@@ -99,6 +122,20 @@ int fetch_report_from_json(struct fetch_report *f, const json_t *obj);
 
 /* Frees what f owns and zeroes it.  NULL is not allowed. */
 void fetch_report_clear(struct fetch_report *f);
+
+/* Returns the JSON name of r ("changed", ...). */
+const char *release_result_name(enum release_result r);
+
+/*
+ * Returns the release report as the JSON object of SPEC.md ("result",
+ * "latest_tag", plus "latest", "repo", "changes", "warnings",
+ * "renamed_to", "error", "checked_at", "requests", "not_modified"), or
+ * NULL when out of memory.  The caller owns the reference.
+ */
+json_t *release_report_to_json(const struct release_report *r);
+
+/* Frees what r owns and zeroes it. */
+void release_report_clear(struct release_report *r);
 
 /* Returns the JSON name of v ("ok", "not-expected", ...). */
 const char *license_verdict_name(enum license_verdict v);

@@ -43,6 +43,9 @@ double util_now(void);
 /* Writes t as "20261123T101500Z" (UTC) into buf, which must hold 17 bytes. */
 void util_utc_stamp(char buf[17], time_t t);
 
+/* Writes t as "2026-11-23T10:15:00Z" (UTC) into buf, which holds 21 bytes. */
+void util_iso_time(char buf[21], time_t t);
+
 /*
  * Copies src into dst (of size dstsize, at least 1) replacing every control
  * character and every byte of an escape sequence by '?', so that text from a

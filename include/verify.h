@@ -25,4 +25,12 @@ struct dsm_error *verify_global_init(void);
  */
 struct dsm_error *verify_repo(struct repo_result *r, const char *root);
 
+/*
+ * Sets *out to the branch the mirror's HEAD names ("main"), which the
+ * caller frees; returns an error when there is no mirror or HEAD names no
+ * branch.  Needs verify_global_init().
+ */
+struct dsm_error *verify_head_branch(const char *root,
+    const struct repo_spec *spec, char **out);
+
 #endif

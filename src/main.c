@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "github.h"
+#include "http.h"
 #include "lock.h"
 #include "mirror.h"
 #include "pin.h"
@@ -35,6 +37,8 @@ enum progress_mode { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF };
 
 struct options {
 	const char *config;
+	const char *cacert;	/* --cacert FILE, or NULL */
+	int api_wait;		/* --api-wait SECS */
 	const char *junit;	/* --junit FILE, or NULL */
 	int jobs;
 	int json;
@@ -54,11 +58,14 @@ struct command {
 static volatile sig_atomic_t stop_signal;
 
 static int cmd_fetch(const struct options *, char **, int);
+static int cmd_releases(const struct options *, char **, int);
 static int cmd_verify(const struct options *, char **, int);
 static int cmd_pin(const struct options *, char **, int);
 
 static const struct command commands[] = {
 	{ "fetch", cmd_fetch, "clone missing mirrors, update existing ones" },
+	{ "releases", cmd_releases, "read release and tag metadata from the "
+	    "GitHub API, record\n             what changed (API only)" },
 	{ "verify", cmd_verify, "check each mirror's license files against "
 	    "mirrors.json\n             (no network)" },
 	{ "pin", cmd_pin, "record the license fingerprints into mirrors.json, "
@@ -80,20 +87,32 @@ static const char usage_text[] =
 "  -j, --jobs N         repos worked on in parallel (default: online CPUs,\n"
 "                       at most 8)\n"
 "      --json           machine-readable report on stdout\n"
-"      --junit FILE     JUnit XML report (a testcase per license file)\n"
+"      --junit FILE     JUnit XML report (testcases: fetch, releases, each\n"
+"                       license file)\n"
 "  -q, --quiet          print only problems (for cron)\n"
-"  -v, --verbose        print every ref update\n"
+"  -v, --verbose        print every ref update and API request\n"
 "      --progress       live progress even when not on a terminal\n"
 "      --no-progress    no live progress\n"
 "      --timeout SECS   abort a transfer that makes no progress for SECS\n"
 "                       seconds (default: 120)\n"
+"      --cacert FILE    CA certificates for the GitHub API (default:\n"
+"                       $CURL_CA_BUNDLE, else $SSL_CERT_FILE, else the\n"
+"                       system's)\n"
+"      --api-wait SECS  wait at most SECS for a GitHub rate limit to reset;\n"
+"                       longer, and the run stops asking (default: 60)\n"
 "  -h, --help           this help\n"
 "  -V, --version        print the version\n"
 "\n"
 "Exit status: 0 all done; 1 a license check failed (changed, missing, not\n"
 "the expected license, no mirror to check); 2 usage or configuration\n"
 "error, nothing touched; 3 some repo could not be fetched (the others were\n"
-"done); 4 another run holds the lock on the mirror root.\n"
+"done, or its release metadata read); 4 another run holds the lock on the mirror root.\n"
+"\n"
+"Environment: GITHUB_TOKEN (or GH_TOKEN) authenticates API requests: 5000\n"
+"an hour instead of 60, and only then are GitHub's 304 Not Modified answers,\n"
+"which dsmirror asks for, free of the rate limit. The token goes only to\n"
+"the API host and is never printed or written. The usual proxy variables\n"
+"(https_proxy, no_proxy) apply.\n"
 "\n"
 "Old tips of rewritten or deleted branches and tags are kept under\n"
 "refs/dsmirror/preserved/<UTC time>/<ref> in each mirror.\n";
@@ -270,6 +289,7 @@ free_results(struct repo_result *results, size_t n)
 {
 	for (size_t i = 0; results != NULL && i < n; i++) {
 		fetch_report_clear(&results[i].fetch);
+		release_report_clear(&results[i].release);
 		repo_result_clear_licenses(&results[i]);
 	}
 	free(results);
@@ -326,6 +346,90 @@ cmd_fetch(const struct options *opts, char **names, int nnames)
 		status = 128 + stop_signal;
 	}
 done:
+	lock_release(lock);
+	free_results(results, n);
+	config_free(cfg);
+	return status;
+}
+
+/* The CA bundle: --cacert, else curl's and OpenSSL's variables. */
+static const char *
+ca_bundle(const struct options *opts)
+{
+	const char *env[] = { "CURL_CA_BUNDLE", "SSL_CERT_FILE" };
+
+	if (opts->cacert != NULL)
+		return opts->cacert;
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
+		if (getenv(env[i]) != NULL && *getenv(env[i]) != '\0')
+			return getenv(env[i]);
+	return NULL;
+}
+
+/* Checks release metadata on the GitHub API; the caller holds the lock. */
+static struct dsm_error *
+check_releases(const struct options *opts, struct repo_result *results,
+    size_t n, const struct config *cfg)
+{
+	struct github_opts gopts = {
+		.token = github_token_from_env(),
+		.cacert = ca_bundle(opts),
+		.timeout = opts->timeout,
+		.max_wait = opts->api_wait,
+		.trace = opts->verbose ? stderr : NULL,
+		.stop = &stop_signal,
+	};
+	struct http_stats stats;
+	struct dsm_error *err;
+	size_t asked = 0;
+
+	for (size_t i = 0; i < n; i++)
+		asked += results[i].spec->github != NULL;
+	if (asked == 0)
+		return NULL;
+	if (gopts.token == NULL && !opts->quiet)
+		fprintf(stderr, "dsmirror: no GITHUB_TOKEN or GH_TOKEN: API "
+		    "requests are unauthenticated (60 an hour, and even 304 "
+		    "answers count)\n");
+	if ((err = http_global_init()) != NULL ||
+	    (err = verify_global_init()) != NULL)
+		return err;
+	err = github_check_all(results, n, cfg, &gopts, &stats);
+	if (err == NULL && opts->verbose)
+		fprintf(stderr, "api: %lu requests (%lu answered 304 Not "
+		    "Modified), %lu connection%s, %lu retr%s, %.1f s waited\n",
+		    stats.requests, stats.not_modified, stats.connections,
+		    stats.connections == 1 ? "" : "s", stats.retries,
+		    stats.retries == 1 ? "y" : "ies", stats.waited);
+	http_global_cleanup();
+	return err;
+}
+
+static int
+cmd_releases(const struct options *opts, char **names, int nnames)
+{
+	struct repo_result *results = NULL;
+	struct config *cfg = NULL;
+	struct lock *lock = NULL;
+	struct dsm_error *err;
+	size_t n = 0;
+	int status;
+
+	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+		return fail(err);
+	catch_signals();
+	if ((err = util_mkdir_p(cfg->root, 0755)) != NULL ||
+	    (err = lock_acquire(&lock, cfg->root)) != NULL ||
+	    (err = check_releases(opts, results, n, cfg)) != NULL) {
+		status = fail(err);
+	} else {
+		status = report(opts, results, n);
+		if (stop_signal != 0) {
+			fprintf(stderr, "dsmirror: interrupted by signal %d\n",
+			    (int)stop_signal);
+			status = 128 + stop_signal;
+		}
+	}
 	lock_release(lock);
 	free_results(results, n);
 	config_free(cfg);
@@ -431,7 +535,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_JUNIT, OPT_PROGRESS, OPT_NO_PROGRESS,
-	    OPT_TIMEOUT };
+	    OPT_TIMEOUT, OPT_CACERT, OPT_API_WAIT };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -442,6 +546,8 @@ main(int argc, char **argv)
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "api-wait", required_argument, NULL, OPT_API_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -450,6 +556,7 @@ main(int argc, char **argv)
 		.config = getenv("DSMIRROR_CONFIG"),
 		.jobs = worker_default_jobs(),
 		.timeout = DEFAULT_TIMEOUT,
+		.api_wait = HTTP_DEFAULT_MAX_WAIT,
 	};
 	int c;
 
@@ -493,6 +600,14 @@ main(int argc, char **argv)
 				return usage_error("--timeout wants seconds from "
 				    "1 to 86400, not \"%s\"", optarg);
 			break;
+		case OPT_CACERT:
+			opts.cacert = optarg;
+			break;
+		case OPT_API_WAIT:
+			if (parse_int(optarg, 0, MAX_TIMEOUT, &opts.api_wait))
+				return usage_error("--api-wait wants seconds "
+				    "from 0 to 86400, not \"%s\"", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -506,6 +621,8 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("%s", "no command given");
+	if (opts.cacert != NULL && access(opts.cacert, R_OK) != 0)
+		return usage_error("--cacert: cannot read \"%s\"", opts.cacert);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;

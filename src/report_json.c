@@ -17,10 +17,10 @@ repo_json(const struct repo_result *r)
 			return NULL;
 		}
 	}
-	return json_pack("{s:s, s:o, s:{s:s}, s:o}",
+	return json_pack("{s:s, s:o, s:o, s:o}",
 	    "name", r->spec->name,
 	    "fetch", fetch_report_to_json(&r->fetch),
-	    "release", "result", "skipped",
+	    "release", release_report_to_json(&r->release),
 	    "licenses", licenses);
 }
 

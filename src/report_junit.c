@@ -1,7 +1,8 @@
 /*
  * report_junit.c - the --junit FILE report: JUnit XML as GitLab and Jenkins
- * read it.  One testsuite per repo; a testcase for the fetch when it ran,
- * and one per license file.  Written atomically.
+ * read it.  One testsuite per repo; a testcase for the fetch and one for
+ * the release check when they ran, and one per license file.  Written
+ * atomically.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,15 +76,47 @@ failure(FILE *f, const char *type, const char *message)
 	fputs("\">", f);
 }
 
+/* The release check: a failure when it failed; what changed as output. */
+static void
+release_case(FILE *f, const struct repo_result *r)
+{
+	const struct release_report *rel = &r->release;
+	const json_t *lists[] = { rel->changes, rel->warnings }, *v;
+	size_t i;
+
+	testcase_open(f, r->spec->name, "releases");
+	if (rel->result == RELEASE_ERROR) {
+		failure(f, "releases", rel->error);
+		xml_text(f, rel->error);
+		fputs("</failure>\n", f);
+	}
+	if (json_array_size(rel->changes) + json_array_size(rel->warnings) >
+	    0) {
+		fputs("      <system-out>", f);
+		for (int l = 0; l < 2; l++) {
+			json_array_foreach(lists[l], i, v) {
+				fputs(l == 1 ? "warning: " : "", f);
+				xml_text(f, json_string_value(json_object_get(v,
+				    "message")));
+				fputc('\n', f);
+			}
+		}
+		fputs("</system-out>\n", f);
+	}
+	fputs("    </testcase>\n", f);
+}
+
 static void
 suite(FILE *f, const struct repo_result *r)
 {
 	const struct fetch_report *fr = &r->fetch;
 	size_t tests = r->nlicenses, failures = 0;
 	int fetched = fr->result != FETCH_SKIPPED;
+	int released = r->release.result != RELEASE_SKIPPED;
 
-	tests += fetched;
+	tests += fetched + released;
 	failures += fr->result == FETCH_ERROR;
+	failures += r->release.result == RELEASE_ERROR;
 	for (size_t i = 0; i < r->nlicenses; i++)
 		failures += r->licenses[i].verdict != VERDICT_OK;
 	fputs("  <testsuite name=\"", f);
@@ -99,6 +132,8 @@ suite(FILE *f, const struct repo_result *r)
 		}
 		fputs("    </testcase>\n", f);
 	}
+	if (released)
+		release_case(f, r);
 	for (size_t i = 0; i < r->nlicenses; i++) {
 		const struct license_report *l = &r->licenses[i];
 		testcase_open(f, r->spec->name, l->spec->path);

@@ -71,6 +71,38 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 	}
 }
 
+static void
+print_release(FILE *out, const struct repo_result *r, int width)
+{
+	const struct release_report *rel = &r->release;
+	const char *tag = json_string_value(json_object_get(rel->latest, "tag"));
+	const char *when = json_string_value(json_object_get(rel->latest,
+	    "published_at"));
+	char name[128], buf[1024], buf2[64];
+	const json_t *v;
+	size_t i;
+
+	util_sanitize(name, sizeof(name), r->spec->name);
+	fprintf(out, "%-*s  release %-9s", width, name,
+	    release_result_name(rel->result));
+	if (tag != NULL)
+		fprintf(out, "  latest %s%s%s%s", util_sanitize(buf, sizeof(buf),
+		    tag), when != NULL ? " (" : "", when != NULL ?
+		    util_sanitize(buf2, sizeof(buf2), when) : "",
+		    when != NULL ? ")" : "");
+	else
+		fprintf(out, "  no release");
+	fputc('\n', out);
+	json_array_foreach(rel->changes, i, v)
+		fprintf(out, "%*s  %s\n", width, "", util_sanitize(buf,
+		    sizeof(buf), json_string_value(json_object_get(v,
+		    "message"))));
+	json_array_foreach(rel->warnings, i, v)
+		fprintf(out, "%*s  warning: %s\n", width, "", util_sanitize(buf,
+		    sizeof(buf), json_string_value(json_object_get(v,
+		    "message"))));
+}
+
 /* What changed in a failed license file, indented under its line. */
 static void
 print_change(FILE *f, const struct license_report *l, int width)
@@ -150,6 +182,14 @@ report_text(FILE *out, FILE *err, const struct repo_result *results,
 			fprintf(err, "%s: fetch failed: %s\n", name, msg);
 		} else if (!opts->quiet && r->fetch.result != FETCH_SKIPPED) {
 			print_fetch(out, r, width, opts);
+		}
+		if (r->release.result == RELEASE_ERROR) {
+			util_sanitize(name, sizeof(name), r->spec->name);
+			util_sanitize(msg, sizeof(msg), r->release.error != NULL ?
+			    r->release.error : "unknown error");
+			fprintf(err, "%s: release check failed: %s\n", name, msg);
+		} else if (!opts->quiet && r->release.result != RELEASE_SKIPPED) {
+			print_release(out, r, width);
 		}
 		if (r->verified)
 			print_licenses(out, err, r, width, opts);

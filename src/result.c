@@ -185,6 +185,61 @@ fetch_report_clear(struct fetch_report *f)
 	memset(f, 0, sizeof(*f));
 }
 
+static const char *const release_names[] = {
+	[RELEASE_SKIPPED] = "skipped",
+	[RELEASE_CHANGED] = "changed",
+	[RELEASE_UNCHANGED] = "unchanged",
+	[RELEASE_NONE] = "none",
+	[RELEASE_ERROR] = "error",
+};
+
+const char *
+release_result_name(enum release_result r)
+{
+	return release_names[r];
+}
+
+/* A new reference to v, or JSON null for NULL. */
+static json_t *
+or_null(json_t *v)
+{
+	return v != NULL ? json_incref(v) : json_null();
+}
+
+json_t *
+release_report_to_json(const struct release_report *r)
+{
+	const json_t *tag = json_object_get(r->latest, "tag");
+
+	return json_pack("{s:s, s:O, s:o, s:o, s:o, s:o, s:s?, s:s?, s:s?, "
+	    "s:I, s:I}",
+	    "result", release_result_name(r->result),
+	    "latest_tag", tag != NULL ? tag : json_null(),
+	    "latest", or_null(r->latest),
+	    "repo", or_null(r->repo),
+	    "changes", r->changes != NULL ? json_incref(r->changes) :
+	    json_array(),
+	    "warnings", r->warnings != NULL ? json_incref(r->warnings) :
+	    json_array(),
+	    "renamed_to", r->renamed_to,
+	    "error", r->error,
+	    "checked_at", r->checked_at[0] != '\0' ? r->checked_at : NULL,
+	    "requests", (json_int_t)r->requests,
+	    "not_modified", (json_int_t)r->not_modified);
+}
+
+void
+release_report_clear(struct release_report *r)
+{
+	json_decref(r->latest);
+	json_decref(r->repo);
+	json_decref(r->changes);
+	json_decref(r->warnings);
+	free(r->renamed_to);
+	free(r->error);
+	memset(r, 0, sizeof(*r));
+}
+
 static const char *const verdict_names[] = {
 	[VERDICT_OK] = "ok",
 	[VERDICT_CHANGED] = "changed",
@@ -259,7 +314,8 @@ result_exit_status(const struct repo_result *results, size_t n)
 
 	/* A license failure (1) wins over a fetch failure (3). */
 	for (size_t i = 0; i < n; i++) {
-		if (results[i].fetch.result == FETCH_ERROR && status == 0)
+		if ((results[i].fetch.result == FETCH_ERROR ||
+		    results[i].release.result == RELEASE_ERROR) && status == 0)
 			status = 3;
 		for (size_t j = 0; j < results[i].nlicenses; j++)
 			if (results[i].licenses[j].verdict != VERDICT_OK)

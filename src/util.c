@@ -204,6 +204,15 @@ util_utc_stamp(char buf[17], time_t t)
 	strftime(buf, 17, "%Y%m%dT%H%M%SZ", &tm);
 }
 
+void
+util_iso_time(char buf[21], time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 char *
 util_sanitize(char *dst, size_t dstsize, const char *src)
 {

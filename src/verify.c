@@ -285,3 +285,34 @@ done:
 	free(path);
 	return err;
 }
+
+struct dsm_error *
+verify_head_branch(const char *root, const struct repo_spec *spec,
+    char **out)
+{
+	git_repository *repo = NULL;
+	git_reference *head = NULL;
+	const char *target;
+	char *path;
+
+	*out = NULL;
+	if ((path = mirror_path(root, spec->name)) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if (git_repository_open_ext(&repo, path,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE, NULL) < 0 ||
+	    git_reference_lookup(&head, repo, "HEAD") < 0 ||
+	    (target = git_reference_symbolic_target(head)) == NULL ||
+	    strncmp(target, "refs/heads/", 11) != 0) {
+		git_reference_free(head);
+		git_repository_free(repo);
+		free(path);
+		return dsm_error_new(DSM_ERR_SYSTEM, "no mirror, or its HEAD "
+		    "names no branch");
+	}
+	*out = strdup(target + 11);
+	git_reference_free(head);
+	git_repository_free(repo);
+	free(path);
+	return *out != NULL ? NULL : dsm_error_new(DSM_ERR_NOMEM,
+	    "out of memory");
+}

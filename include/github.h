@@ -1,0 +1,50 @@
+/*
+ * github.h - the release check: each repo's GitHub metadata read over the
+ * REST API (http.h), compared with the recorded state (state.h), and
+ * reported in its struct release_report.
+ *
+ * Per repo with a "github" field, in this order: the repository (so that a
+ * 404 on it, gone, is told apart from no release), then every page of its
+ * releases and of its tags.  Every request is conditional on the recorded
+ * ETag; a 304 reuses the recorded data.  The latest release is derived
+ * from the release list (GitHub's /releases/latest answers 404 without an
+ * ETag when there is none).  A failed check leaves the recorded state as it
+ * was.  Requests are made one at a time, over one connection.
+ */
+#ifndef DSM_GITHUB_H
+#define DSM_GITHUB_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "error.h"
+#include "http.h"
+#include "result.h"
+
+#define GITHUB_MAX_PAGES	100	/* of 100 items, per list */
+
+struct github_opts {
+	const char *token;	/* or NULL: unauthenticated */
+	const char *cacert;	/* CA bundle, or NULL: the system store */
+	long timeout;		/* seconds without progress */
+	long max_wait;		/* longest rate-limit wait, seconds */
+	double backoff;		/* first retry delay, seconds (0: default) */
+	FILE *trace;		/* a line per request (-v), or NULL */
+	volatile sig_atomic_t *stop;
+};
+
+/*
+ * Checks the release metadata of each of the n repos (those without a
+ * "github" stay skipped) and records it under cfg->root.  Fills
+ * results[i].release and *stats.  A repo's failure is in its report;
+ * the returned error is for what stops the whole run (out of memory).
+ */
+struct dsm_error *github_check_all(struct repo_result *results, size_t n,
+    const struct config *cfg, const struct github_opts *opts,
+    struct http_stats *stats);
+
+/* The GitHub token from the environment (GITHUB_TOKEN, else GH_TOKEN). */
+const char *github_token_from_env(void);
+
+#endif
