@@ -84,7 +84,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	    build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
 	    libjansson-dev libcmocka-dev libssl-dev git lighttpd python3 \
-	    ca-certificates procps libxml2-utils
+	    ca-certificates procps libxml2-utils curl openssl
 
 clean:
 	rm -rf build dsmirror

@@ -80,17 +80,17 @@ status_error(struct check *c, const char *what, const struct http_response *r)
 		fail(c, util_printf("GitHub has no %s (HTTP 404%s): deleted, or "
 		    "private and not visible to the token", what, msg));
 	else if (s == 451)
-		fail(c, util_printf("GitHub blocks %s for legal reasons (HTTP "
+		fail(c, util_printf("GitHub blocks the %s for legal reasons (HTTP "
 		    "451%s); the mirror and the recorded state are kept as "
 		    "they were", what, msg));
 	else if (s == 401)
-		fail(c, util_printf("GitHub refused the token for %s (HTTP "
+		fail(c, util_printf("GitHub refused the token for the %s (HTTP "
 		    "401%s)", what, msg));
 	else if (s >= 500)
-		fail(c, util_printf("GitHub failed on %s (HTTP %ld%s), after "
+		fail(c, util_printf("GitHub failed on the %s (HTTP %ld%s), after "
 		    "%d attempts", what, s, msg, HTTP_MAX_RETRIES + 1));
 	else
-		fail(c, util_printf("unexpected answer for %s: HTTP %ld%s",
+		fail(c, util_printf("unexpected answer for the %s: HTTP %ld%s",
 		    what, s, msg));
 }
 
@@ -157,7 +157,7 @@ parse_body(struct check *c, const char *what, const struct http_response *r)
 
 	v = r->body != NULL ? json_loadb(r->body, r->len, 0, &jerr) : NULL;
 	if (v == NULL)
-		fail(c, util_printf("GitHub's answer for %s is not JSON (%s)",
+		fail(c, util_printf("GitHub's answer for the %s is not JSON (%s)",
 		    what, r->body != NULL ? jerr.text : "empty"));
 	return v;
 }
@@ -176,7 +176,7 @@ read_repo(struct check *c, json_t *section, const char *github)
 		fail(c, NULL);
 		return NULL;
 	}
-	snprintf(what, sizeof(what), "the repository %s", github);
+	snprintf(what, sizeof(what), "repository %s", github);
 	old_repo = json_object_get(c->old, "repo");
 	if (old_repo != NULL)
 		old_entry = json_object_get(json_object_get(c->old, "requests"),
@@ -192,7 +192,7 @@ read_repo(struct check *c, json_t *section, const char *github)
 			fail(c, NULL);
 	} else if (r.status == 200 && (api = parse_body(c, what, &r)) != NULL) {
 		if ((repo = releases_reduce_repo(api, &why)) == NULL)
-			fail(c, util_printf("GitHub's answer for %s: %s", what,
+			fail(c, util_printf("GitHub's answer for the %s: %s", what,
 			    why != NULL ? why : "out of memory"));
 		free(why);
 		json_decref(api);
@@ -249,7 +249,7 @@ take_page(struct check *c, json_t *list, const char *key, reducer reduce,
 	if (page == NULL)
 		return -1;
 	if (!json_is_array(page)) {
-		fail(c, util_printf("GitHub's answer for %s is not a list",
+		fail(c, util_printf("GitHub's answer for the %s is not a list",
 		    what));
 		json_decref(page);
 		return -1;
@@ -259,7 +259,7 @@ take_page(struct check *c, json_t *list, const char *key, reducer reduce,
 		    json_array_size(list));
 		if ((item = reduce(v, where, &why)) == NULL ||
 		    json_array_append_new(list, item) == -1) {
-			fail(c, util_printf("GitHub's answer for %s: %s", what,
+			fail(c, util_printf("GitHub's answer for the %s: %s", what,
 			    why != NULL ? why : "out of memory"));
 			free(why);
 			json_decref(page);
@@ -279,7 +279,7 @@ read_list(struct check *c, json_t *section, const char *full,
 	char *url, *next = NULL, what[300];
 	int pages = 0, rc = -1;
 
-	snprintf(what, sizeof(what), "the %s of %s", key, full);
+	snprintf(what, sizeof(what), "%s of %s", key, full);
 	url = util_printf("%s/repos/%s/%s?per_page=%d", c->api, full, key,
 	    PER_PAGE);
 	if (list == NULL || url == NULL ||
@@ -294,7 +294,7 @@ read_list(struct check *c, json_t *section, const char *full,
 		const char *nx;
 
 		if (++pages > GITHUB_MAX_PAGES) {
-			fail(c, util_printf("%s run past %d pages", what,
+			fail(c, util_printf("the %s run past %d pages", what,
 			    GITHUB_MAX_PAGES));
 			goto out;
 		}
@@ -322,14 +322,14 @@ read_list(struct check *c, json_t *section, const char *full,
 			goto out;
 		} else if (take_page(c, list, key, reduce, &r, what) == -1 ||
 		    (r.link != NULL && http_link_next(r.link, &next) == -1)) {
-			fail(c, util_printf("GitHub's answer for %s has a "
+			fail(c, util_printf("GitHub's answer for the %s has a "
 			    "malformed Link header", what));
 			http_response_clear(&r);
 			goto out;
 		}
 		http_response_clear(&r);
 		if (next != NULL && !http_same_origin(next, c->api)) {
-			fail(c, util_printf("the next page of %s is not on the "
+			fail(c, util_printf("the next page of the %s is not on the "
 			    "API host; not followed", what));
 			goto out;
 		}
@@ -445,14 +445,16 @@ check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 		    err->msg));
 		dsm_error_free(err);
 	}
+	rep->result = RELEASE_UNCHANGED;
 	if (rep->error != NULL)
 		rep->result = RELEASE_ERROR;
-	else if (json_array_size(rep->changes) > 0)
-		rep->result = RELEASE_CHANGED;
 	else if (json_array_size(json_object_get(section, "releases")) == 0)
 		rep->result = RELEASE_NONE;
-	else
-		rep->result = RELEASE_UNCHANGED;
+	/* A repo without releases is "none" unless its tags changed. */
+	if (json_array_size(rep->changes) > 0 && (rep->result ==
+	    RELEASE_UNCHANGED || strcmp(json_string_value(json_object_get(
+	    json_array_get(rep->changes, 0), "what")), "first-check") != 0))
+		rep->result = RELEASE_CHANGED;
 	if (rep->error == NULL)
 		warn_about(r, cfg->root);
 	if (note != NULL)

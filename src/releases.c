@@ -453,16 +453,17 @@ diff_assets(struct changes *c, const char *tag, const json_t *old,
 		msg[0] = '\0';
 		if (json_array_size(added) > 0)
 			used += (size_t)snprintf(msg + used, sizeof(msg) - used,
-			    "; added %s", join(b1, sizeof(b1), added));
+			    "added %s", join(b1, sizeof(b1), added));
 		if (json_array_size(removed) > 0 && used < sizeof(msg))
 			used += (size_t)snprintf(msg + used, sizeof(msg) - used,
-			    "; removed %s", join(b2, sizeof(b2), removed));
+			    "%sremoved %s", used ? "; " : "",
+			    join(b2, sizeof(b2), removed));
 		if (json_array_size(modified) > 0 && used < sizeof(msg))
-			snprintf(msg + used, sizeof(msg) - used,
-			    "; changed %s", join(b3, sizeof(b3), modified));
+			snprintf(msg + used, sizeof(msg) - used, "%schanged %s",
+			    used ? "; " : "", join(b3, sizeof(b3), modified));
 		add(c, "assets-changed", tag, json_pack("{s:O, s:O, s:O}",
 		    "added", added, "removed", removed, "modified", modified),
-		    "release %s: assets%s", tag, msg);
+		    "release %s assets: %s", tag, msg);
 	}
 	json_decref(added);
 	json_decref(removed);

@@ -28,7 +28,8 @@ export HOME=$T/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.invalid
 export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.invalid
 unset DSMIRROR_CONFIG GITHUB_TOKEN GH_TOKEN http_proxy https_proxy HTTP_PROXY \
-	HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+	HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY CURL_CA_BUNDLE SSL_CERT_FILE \
+	SSL_CERT_DIR
 mkdir -p "$HOME" "$T/upstream" "$T/work"
 cd "$HOME"   # not the config's folder: `root` must be relative to the config
 
@@ -491,14 +492,14 @@ at_time() {
 upstream_head() { git -C "$T/upstream/$1.git" rev-parse "${2:-main}^{commit}"; }
 
 # write_config_json FILE REPOS: a version 1 mirrors.json (root "mirrors", api
-# as write_config's, 2-space indentation) whose "repos" is the python expression
+# $API_BASE when set, else write_config's; 2-space indentation) whose "repos" is the python expression
 # REPOS, in which
 #   repo(NAME, LIC..., **more)       {"name": NAME, "url": "$GIT_BASE/NAME.git",
 #                                     "licenses": [LIC...], **more}
 #   lic(PATH, spdx=None, sha256=None) {"path": PATH} and the keys given
 # e.g. '[repo("r1", lic("LICENSE", "MIT")), repo("v3", lic("LICENSE-MODEL"), branch="x")]'
 write_config_json() {
-	GIT_BASE=${GIT_BASE:-http://127.0.0.1:9} "$PYTHON" - "$1" "$2" <<-'EOF'
+	API_BASE=${API_BASE:-} GIT_BASE=${GIT_BASE:-http://127.0.0.1:9} "$PYTHON" - "$1" "$2" <<-'EOF'
 		import json, os, sys
 		def lic(path, spdx=None, sha256=None):
 		    d = {"path": path}
@@ -512,11 +513,24 @@ write_config_json() {
 		    d.update(more)
 		    d["licenses"] = list(lics)
 		    return d
-		conf = {"version": 1, "root": "mirrors", "api": "https://127.0.0.1:9",
+		conf = {"version": 1, "root": "mirrors",
+		        "api": os.environ.get("API_BASE") or "https://127.0.0.1:9",
 		        "repos": eval(sys.argv[2])}
 		with open(sys.argv[1], "w") as f:
 		    f.write(json.dumps(conf, indent=2) + "\n")
 	EOF
+}
+
+# releases_config FILE NAME=OWNER/REPO...: a mirrors.json whose api is $API_BASE,
+# with repo NAME (upstream $GIT_BASE/NAME.git) checked as OWNER/REPO on GitHub
+# and LICENSE expected to be MIT.
+releases_config() {
+	local file=$1 list='' pair
+	shift
+	for pair in "$@"; do
+		list+="repo('${pair%%=*}', lic('LICENSE', 'MIT'), github='${pair#*=}'),"
+	done
+	write_config_json "$file" "[$list]"
 }
 
 # set_pin FILE NAME PATH [SHA256]: set the pin of license file PATH of repo NAME
@@ -545,4 +559,227 @@ assert_all_verdicts() {
 	local bad
 	bad=$(json_get "[(r['name'], l['path'], l['verdict']) for r in j['repos'] for l in r['licenses'] if l['verdict'] != '$1']")
 	assert_eq "[]" "$bad" "license files whose verdict is not $1"
+}
+
+# ---------------------------------------------------------------- GitHub API test server
+#
+# A fake GitHub REST API over HTTPS on 127.0.0.1 (tests/api_server.py; its
+# docstring tells the data, faults and log formats), with its own test CA.
+#
+#   make_ca                       $T/ca/: ca.pem ca.key (the test CA), server.pem
+#                                 server.key (127.0.0.1 and localhost, signed by
+#                                 it), and an unrelated CA other-ca.pem with its
+#                                 other-server.pem other-server.key. Sets CA_PEM
+#                                 and OTHER_CA_PEM. Called by api_server_start.
+#   api_server_start [NAME [CERT]]  start server NAME (default api) with
+#                                 $T/ca/CERT.pem (default server; other-server
+#                                 for a certificate that $CA_PEM does not sign).
+#                                 Sets, with P the NAME upper-cased (api: API,
+#                                 other: OTHER, my-api: MY_API):
+#                                   P_PID P_PORT P_BASE (https://127.0.0.1:PORT)
+#                                   P_DIR ($T/api-NAME) P_DATA (P_DIR/data.json,
+#                                   made {"repos": {}} if missing) P_FAULTS
+#                                   (P_DIR/faults.json) P_LOG (P_DIR/log.jsonl)
+#                                 A restart of NAME keeps its port, data, faults
+#                                 and log (its conn numbers go on).
+#   api_server_stop [NAME]        SIGTERM and wait.
+#   api_faults [NAME] JSON        set the faults (checked to be JSON), e.g.
+#                                 api_faults '{"faults": [{"mode": "status", "code": 502, "times": 1}]}'
+#   api_faults_clear [NAME]       no faults (their counts start again).
+#   api_data_set [NAME] FILE|-    replace the data file by FILE (- : stdin).
+#   api_fixture [NAME] OWNER/REPO [OPTION...]   add or replace a repository
+#   api_fixture_edit [NAME] OWNER/REPO [OPTION...]   change it
+#   api_fixture_get [NAME] OWNER/REPO [PYEXPR]  print it (or PYEXPR of it)
+#                                 (tests/api_fixture.py add/edit/get: its
+#                                 docstring lists the options; URLs in the
+#                                 objects use P_BASE once the server runs)
+#   api_log_get [NAME] PYEXPR     print PYEXPR (a str as is, else JSON) where
+#                                 log is the list of request records of the log
+#                                 and events the other records (tls-error,
+#                                 no-request)
+#   api_log_count [NAME] [PYEXPR] how many request records r satisfy PYEXPR
+#                                 (default: all), e.g. 'r["fault"] == "hang"'
+# In all of these NAME is told apart by its having no "/" (api_fixture*), or by
+# the number of arguments (the others; api_log_count's one argument is a NAME
+# if a server NAME was started, else a PYEXPR).
+# Requests are logged before they are answered, so a request that a client has
+# seen answered is in the log already.
+
+# make_ca: see above. Quick (EC P-256) and made once per scenario.
+make_ca() {
+	local ca=$T/ca
+	CA_PEM=$ca/ca.pem
+	OTHER_CA_PEM=$ca/other-ca.pem
+	[ -s "$ca/other-server.pem" ] && return 0
+	mkdir -p "$ca"
+	# Extensions that OpenSSL, GnuTLS and mbedTLS all want of a CA and of a
+	# server certificate; our own config, so the system's does not matter.
+	cat >"$ca/openssl.cnf" <<-'EOF2'
+		[req]
+		distinguished_name = dn
+		prompt = no
+		[dn]
+		CN = unused
+		[v3_ca]
+		basicConstraints = critical,CA:TRUE
+		keyUsage = critical,keyCertSign,cRLSign
+		subjectKeyIdentifier = hash
+		authorityKeyIdentifier = keyid:always
+		[v3_server]
+		basicConstraints = critical,CA:FALSE
+		keyUsage = critical,digitalSignature
+		extendedKeyUsage = serverAuth
+		subjectAltName = IP:127.0.0.1,DNS:localhost
+		subjectKeyIdentifier = hash
+		authorityKeyIdentifier = keyid,issuer
+	EOF2
+	api_ca_pair "$ca" ca ''
+	api_ca_pair "$ca" server ca
+	api_ca_pair "$ca" other-ca ''
+	api_ca_pair "$ca" other-server other-ca
+	rm -f "$ca"/*.csr
+}
+
+# api_ca_pair DIR NAME [ISSUER]: DIR/NAME.key and DIR/NAME.pem, a CA
+# certificate (self-signed) when ISSUER is empty, else a server certificate
+# signed by ISSUER.
+api_ca_pair() {
+	local dir=$1 name=$2 issuer=${3:-} out
+	out=$(
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+			-out "$dir/$name.key" 2>&1 &&
+			if [ -z "$issuer" ]; then
+				openssl req -new -x509 -config "$dir/openssl.cnf" -extensions v3_ca \
+					-key "$dir/$name.key" -subj "/CN=dsmirror test $name" -days 2 \
+					-sha256 -out "$dir/$name.pem" 2>&1
+			else
+				openssl req -new -config "$dir/openssl.cnf" -key "$dir/$name.key" \
+					-subj "/CN=127.0.0.1" -out "$dir/$name.csr" 2>&1 &&
+					openssl x509 -req -in "$dir/$name.csr" -CA "$dir/$issuer.pem" \
+						-CAkey "$dir/$issuer.key" -set_serial "0x$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')" \
+						-days 2 -sha256 -extfile "$dir/openssl.cnf" -extensions v3_server \
+						-out "$dir/$name.pem" 2>&1
+			fi
+	) || fail "make_ca: openssl failed for $name: $out"
+}
+
+# api_var_prefix NAME: the prefix of the variables of server NAME (API for api).
+api_var_prefix() {
+	local p=${1^^}
+	echo "${p//[^A-Z0-9_]/_}"
+}
+
+# api_server_start [NAME [CERT]]: see above.
+api_server_start() {
+	local name=${1:-api} cert=${2:-server} p dir pid port old_port port_arg=()
+	p=$(api_var_prefix "$name")
+	dir=$T/api-$name
+	make_ca
+	mkdir -p "$dir"
+	[ -e "$dir/data.json" ] || printf '{"repos": {}}\n' >"$dir/data.json"
+	old_port=${p}_PORT
+	[ -z "${!old_port:-}" ] || port_arg=(--port "${!old_port}")   # a restart
+	rm -f "$dir/port"
+	spawn "$PYTHON" "$TESTS_DIR/api_server.py" --port-file "$dir/port" \
+		--cert "$T/ca/$cert.pem" --key "$T/ca/$cert.key" --data "$dir/data.json" \
+		--faults "$dir/faults.json" --log "$dir/log.jsonl" --name "$name" \
+		"${port_arg[@]}" </dev/null
+	pid=$SPAWNED
+	wait_until 10 api_server_up "$dir/port" "$pid" || fail "API server $name did not start in 10 s"
+	! gone "$pid" || fail "API server $name exited (its error is above)"
+	read -r port <"$dir/port"
+	printf -v "${p}_PID" %s "$pid"
+	printf -v "${p}_PORT" %s "$port"
+	printf -v "${p}_BASE" %s "https://127.0.0.1:$port"
+	printf -v "${p}_DIR" %s "$dir"
+	printf -v "${p}_DATA" %s "$dir/data.json"
+	printf -v "${p}_FAULTS" %s "$dir/faults.json"
+	printf -v "${p}_LOG" %s "$dir/log.jsonl"
+}
+
+api_server_up() { [ -s "$1" ] || gone "$2"; }
+
+# api_server_stop [NAME]
+api_server_stop() {
+	local pid
+	pid=$(api_var_prefix "${1:-api}")_PID
+	[ -n "${!pid:-}" ] || fail "api_server_stop: no API server ${1:-api} was started"
+	stop "${!pid}"
+}
+
+# api_faults [NAME] JSON
+api_faults() {
+	[ $# -ge 2 ] || set -- api "$@"
+	local file=$T/api-$1/faults.json
+	mkdir -p "$T/api-$1"
+	printf '%s\n' "$2" >"$file.tmp"
+	"$PYTHON" -c 'import json, sys; json.load(open(sys.argv[1]))' "$file.tmp" 2>/dev/null ||
+		fail "api_faults: not JSON: $2"
+	mv -f "$file.tmp" "$file"
+}
+
+# api_faults_clear [NAME]
+api_faults_clear() { api_faults "${1:-api}" '{"faults": []}'; }
+
+# api_data_set [NAME] FILE|-
+api_data_set() {
+	[ $# -ge 2 ] || set -- api "$@"
+	local file=$T/api-$1/data.json
+	mkdir -p "$T/api-$1"
+	if [ "$2" = - ]; then cat >"$file.tmp"; else cat -- "$2" >"$file.tmp"; fi
+	mv -f "$file.tmp" "$file"
+}
+
+# api_fixture_run CMD [NAME] OWNER/REPO ARGS...: tests/api_fixture.py CMD on the
+# data of server NAME (default api).
+api_fixture_run() {
+	local cmd=$1 name=api base
+	shift
+	case ${1:-} in */* | '') ;; *) name=$1; shift ;; esac
+	base=$(api_var_prefix "$name")_BASE
+	mkdir -p "$T/api-$name"
+	if [ "$cmd" = get ]; then
+		"$PYTHON" "$TESTS_DIR/api_fixture.py" "$T/api-$name/data.json" get "$@"
+	else
+		"$PYTHON" "$TESTS_DIR/api_fixture.py" "$T/api-$name/data.json" "$cmd" \
+			"$1" --base "${!base:-https://api.github.com}" "${@:2}"
+	fi
+}
+
+api_fixture() { api_fixture_run add "$@"; }
+api_fixture_edit() { api_fixture_run edit "$@"; }
+api_fixture_get() { api_fixture_run get "$@"; }
+
+# api_log_get [NAME] PYEXPR: see above.
+api_log_get() {
+	[ $# -ge 2 ] || set -- api "$@"
+	"$PYTHON" - "$T/api-$1/log.jsonl" "$2" <<-'EOF2'
+		import json, sys
+		log, events = [], []
+		try:
+		    with open(sys.argv[1]) as f:
+		        for line in f:
+		            if line.endswith("\n"):   # a line being written is not yet a record
+		                r = json.loads(line)
+		                (events if "event" in r else log).append(r)
+		except FileNotFoundError:
+		    pass
+		v = eval(sys.argv[2])
+		print(v if isinstance(v, str) else json.dumps(v))
+	EOF2
+}
+
+# api_log_count [NAME] [PYEXPR]: see above.
+api_log_count() {
+	case $# in
+	0) set -- api True ;;
+	1)   # NAME (a server started here) or PYEXPR
+		if [[ $1 =~ ^[A-Za-z0-9_-]+$ && -d $T/api-$1 ]]; then
+			set -- "$1" True
+		else
+			set -- api "$1"
+		fi
+		;;
+	esac
+	api_log_get "$1" "sum(1 for r in log if ($2))"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The command line: usage errors (unknown option or command, no command, a NAME
-# not in the config, a bad -j or --timeout) exit 2 without touching anything;
+# not in the config, a bad -j, --timeout or --api-wait, an unreadable --cacert) exit 2 without touching anything;
 # --version says "dsmirror <version>"; --help names each command.
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
@@ -15,6 +15,11 @@ assert_contains "$T/err" NOSUCHNAME
 assert_exit 2 dsm -j 0 fetch
 assert_exit 2 dsm -j abc fetch
 assert_exit 2 dsm --timeout abc fetch
+assert_exit 2 dsm --api-wait -1 releases
+assert_exit 2 dsm --api-wait 1x releases
+assert_exit 2 dsm --cacert "$T/missing.pem" releases
+assert_contains "$T/err" "missing.pem"
+assert_exit 2 dsm releases NOSUCHNAME
 [ ! -e "$ROOT" ] || fail "a usage error created the root"
 
 for opt in --version -V; do
@@ -22,7 +27,7 @@ for opt in --version -V; do
 	grep -qE '^dsmirror [0-9]+\.[0-9]+' "$T/out" || fail "$opt printed: $(cat "$T/out")"
 done
 assert_exit 0 "$DSMIRROR" --help
-# The commands built so far (SPEC.md's sync, releases and status come later).
-for cmd in fetch verify pin; do
+# The commands built so far (SPEC.md's sync and status come later).
+for cmd in fetch releases verify pin; do
 	grep -qw -- "$cmd" "$T/out" || fail "--help does not mention $cmd: $(cat "$T/out")"
 done

@@ -267,7 +267,7 @@ test_diff(void **state)
 	now = section(one_release("v1", "2025-01-01T00:00:00Z", 11), tags1);
 	d = releases_diff(old, now);
 	assert_int_equal(json_array_size(d), 1);
-	expect_change(d, 0, "assets-changed", "release v1: assets; changed "
+	expect_change(d, 0, "assets-changed", "release v1 assets: changed "
 	    "model.bin");
 	json_decref(d);
 	json_decref(now);

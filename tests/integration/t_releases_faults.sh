@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# dsmirror releases when the API misbehaves: a 500 once is retried; a
+# secondary rate limit (403 with retry-after) and a 429 are waited out when
+# short; an exhausted rate limit with a long reset stops all further asking
+# (exit 3, said clearly, never hammered); malformed JSON, a 64 MiB answer
+# and a server that never answers are per-repo errors within bounds; and a
+# failed check leaves the recorded state as it was.
+# shellcheck source=SCRIPTDIR/../common.sh
+. "$(dirname "$0")/../common.sh"
+
+export GITHUB_TOKEN=ghp_faults_token
+api_server_start
+api_fixture deepseek-ai/DeepSeek-V3 --releases 2 --base "$API_BASE"
+api_fixture deepseek-ai/DeepSeek-R1 --releases 1 --base "$API_BASE"
+releases_config "$CONFIG" DeepSeek-V3=deepseek-ai/DeepSeek-V3 DeepSeek-R1=deepseek-ai/DeepSeek-R1
+V3=/repos/deepseek-ai/DeepSeek-V3
+state=$ROOT/.dsmirror/DeepSeek-V3.json
+run() { dsm --cacert "$CA_PEM" --json -v --timeout 2 "$@" releases; }
+
+# 500 once, then success: retried after a backoff, exit 0.
+api_faults '{"faults": [{"mode": "status", "code": 500, "path": "'$V3'", "times": 1}]}'
+assert_exit 0 run
+assert_eq changed "$(json_get "repo('DeepSeek-V3')['release']['result']")" "after one 500"
+assert_contains "$T/err" "-> 500"
+assert_contains "$T/err" "1 retry"
+cp "$state" "$T/state.before"
+
+# 500 every time: a bounded number of attempts, then an error (exit 3); the
+# other repo is still checked.
+: >"$API_LOG"
+api_faults '{"faults": [{"mode": "status", "code": 502, "path": "'$V3'"}]}'
+assert_exit 3 run
+assert_eq error "$(json_get "repo('DeepSeek-V3')['release']['result']")" "after 502s"
+assert_contains "$T/out" "GitHub failed on the repository deepseek-ai/DeepSeek-V3 (HTTP 502"
+assert_eq 4 "$(api_log_count "r['path'] == '$V3'")" "attempts on a 502"
+assert_eq unchanged "$(json_get "repo('DeepSeek-R1')['release']['result']")" "the other repo"
+cmp -s "$state" "$T/state.before" || fail "a failed check changed the state file"
+
+# Secondary rate limit: 403 with retry-after 1, waited out.
+: >"$API_LOG"
+api_faults '{"faults": [{"mode": "ratelimit", "seconds": 1, "path": "'$V3'", "times": 1}]}'
+assert_exit 0 run
+assert_eq 2 "$(api_log_count "r['path'] == '$V3'")" "requests around a retry-after"
+assert_eq unchanged "$(json_get "repo('DeepSeek-V3')['release']['result']")" "after a 403 retry-after"
+# 429 with retry-after 1, the same.
+api_faults '{"faults": [{"mode": "429", "seconds": 1, "path": "'$V3'", "times": 1}]}'
+assert_exit 0 run
+assert_eq unchanged "$(json_get "repo('DeepSeek-V3')['release']['result']")" "after a 429"
+cp "$state" "$T/state.before"   # a successful check records its time
+
+# A retry-after longer than --api-wait: stop asking, for every repo (exit 3).
+: >"$API_LOG"
+api_faults '{"faults": [{"mode": "ratelimit", "seconds": 30, "path": "'$V3'"}]}'
+assert_exit 3 run --api-wait 5
+assert_contains "$T/out" "GitHub API rate limit"
+assert_contains "$T/out" "asks to wait 30 s"
+assert_contains "$T/out" "not asked: the GitHub API rate limit is exhausted for this run"
+assert_eq 1 "$(api_log_count)" "requests once the limit said wait 30 s"
+
+# The primary limit exhausted (remaining 0, reset in an hour): one request,
+# then nothing more in this run.
+: >"$API_LOG"
+api_faults '{"faults": [{"mode": "ratelimit-exhausted", "reset": 3600}]}'
+assert_exit 3 run
+assert_eq 1 "$(api_log_count)" "requests once the rate limit is exhausted"
+assert_eq error "$(json_get "repo('DeepSeek-R1')['release']['result']")" "the repo after an exhausted limit"
+cmp -s "$state" "$T/state.before" || fail "a rate-limited check changed the state file"
+
+# Malformed JSON: an error naming the repo, the state kept.
+api_faults '{"faults": [{"mode": "malformed", "path": "'$V3'/releases"}]}'
+assert_exit 3 run
+assert_contains "$T/out" "GitHub's answer for the releases of deepseek-ai/DeepSeek-V3 is not JSON"
+cmp -s "$state" "$T/state.before" || fail "a malformed answer changed the state file"
+
+# A 64 MiB chunked answer: refused at 16 MiB, not read to its end.
+api_faults '{"faults": [{"mode": "huge", "path": "'$V3'/tags"}]}'
+assert_exit 3 run
+assert_contains "$T/out" "the answer is larger than 16 MiB; refused"
+
+# A server that accepts and never answers: --timeout, a few attempts, done.
+api_faults '{"faults": [{"mode": "hang", "path": "'$V3'"}]}'
+start=$(now_ms)
+assert_exit 3 dsm --cacert "$CA_PEM" --json --timeout 1 releases
+took=$(( $(now_ms) - start ))
+assert_contains "$T/out" "no answer for 1 s (--timeout)"
+assert_eq unchanged "$(json_get "repo('DeepSeek-R1')['release']['result']")" "the repo after a hung one"
+[ "$took" -lt 30000 ] || fail "a hung API server held the run for $took ms"
+
+cmp -s "$state" "$T/state.before" || fail "the faults changed the state file"
+api_faults_clear
+assert_exit 0 run
