@@ -34,6 +34,7 @@
 #   BENCH_KEEP=1     keep the work folder
 #   BENCH_RESULTS    where the summary is written (default bench/results.txt)
 #   BENCH_VERIFY=0   skip bench/verify.sh (its own settings: BENCH_VERIFY_*)
+#   BENCH_RELEASES=0 skip bench/releases.sh (its own settings: BENCH_RELEASES_*)
 # Exit status: 0 when every run succeeded (targets missed or not), 1 when a run
 # failed or a mirror was wrong, 2 on bad settings.
 set -euo pipefail
@@ -347,6 +348,23 @@ if [ "${BENCH_VERIFY:-1}" = 1 ]; then
 		{ echo; cat "$W/results-verify.txt"; } >>"$RESULTS"
 	else
 		echo "bench: verify.sh wrote no summary (exit $rc)" >&2
+	fi
+	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
+fi
+
+# ---------------------------------------------------------------- releases
+
+# bench/releases.sh: dsmirror releases over 200 repos on the loopback fake of
+# the GitHub API; its summary is appended to $RESULTS.
+if [ "${BENCH_RELEASES:-1}" = 1 ]; then
+	say ""
+	rc=0
+	DSMIRROR=$DSMIRROR TMPDIR=$W BENCH_RELEASES_RESULTS=$W/results-releases.txt \
+		"$BENCH_DIR/releases.sh" || rc=$?
+	if [ -s "$W/results-releases.txt" ]; then
+		{ echo; cat "$W/results-releases.txt"; } >>"$RESULTS"
+	else
+		echo "bench: releases.sh wrote no summary (exit $rc)" >&2
 	fi
 	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
 fi

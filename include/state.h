@@ -27,8 +27,14 @@
 struct dsm_error *state_load(const char *root, const char *name, json_t **out,
     char **note);
 
-/* Writes the state of repo name atomically. */
+/*
+ * Writes the state of repo name atomically.  The rename becomes durable
+ * with state_sync(), which a run calls once after its saves.
+ */
 struct dsm_error *state_save(const char *root, const char *name,
     const json_t *state);
+
+/* fsyncs the state folder: every state_save() before it is durable. */
+struct dsm_error *state_sync(const char *root);
 
 #endif

@@ -37,6 +37,14 @@ struct dsm_error *util_fsync_tree(const char *path);
 struct dsm_error *util_write_atomic(const char *path, const void *data,
     size_t len, unsigned mode);
 
+/*
+ * Like util_write_atomic(), without the fsync of the directory: for many
+ * files in one folder, whose caller fsyncs the folder once at the end
+ * (util_fsync_dir) to make every rename durable.
+ */
+struct dsm_error *util_write_atomic_batch(const char *path, const void *data,
+    size_t len, unsigned mode);
+
 /* Seconds on the monotonic clock, for durations and timeouts. */
 double util_now(void);
 

@@ -376,9 +376,12 @@ warn_about(struct repo_result *r, const char *root)
 	for (size_t i = 0; i < v->nlicenses && local.main_license == NULL; i++)
 		if (v->licenses[i].spec->spdx != NULL)
 			local.main_license = &v->licenses[i];
-	if (local.branch == NULL && verify_head_branch(root, r->spec, &head) ==
-	    NULL)
-		local.branch = head;
+	/* No mirror (yet), or HEAD names no branch: nothing to compare. */
+	if (local.branch == NULL) {
+		if ((err = verify_head_branch(root, r->spec, &head)) == NULL)
+			local.branch = head;
+		dsm_error_free(err);
+	}
 	r->release.warnings = releases_warnings(r->release.repo, &local);
 	free(head);
 	repo_result_clear_licenses(&scratch);
@@ -485,6 +488,7 @@ github_check_all(struct repo_result *results, size_t n,
 	};
 	struct dsm_error *err = NULL;
 	struct http *http;
+	int saved = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	snprintf(agent, sizeof(agent), "dsmirror/%s", DSMIRROR_VERSION);
@@ -495,8 +499,11 @@ github_check_all(struct repo_result *results, size_t n,
 			continue;
 		release_report_clear(&results[i].release);
 		err = check_repo(http, &results[i], cfg);
+		saved |= results[i].release.result != RELEASE_ERROR;
 	}
 	http_get_stats(http, stats);
 	http_free(http);
+	if (err == NULL && saved)
+		err = state_sync(cfg->root);
 	return err;
 }

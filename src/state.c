@@ -100,10 +100,23 @@ state_save(const char *root, const char *name, const json_t *state)
 	if (err == NULL) {
 		size_t len = strlen(text);
 		text[len] = '\n';	/* json_dumps() left room: it is NUL */
-		err = util_write_atomic(path, text, len + 1, 0644);
+		err = util_write_atomic_batch(path, text, len + 1, 0644);
 	}
 	free(text);
 	free(path);
+	free(dir);
+	return err;
+}
+
+struct dsm_error *
+state_sync(const char *root)
+{
+	char *dir = util_printf("%s/%s", root, STATE_DIR);
+	struct dsm_error *err;
+
+	if (dir == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	err = util_fsync_dir(dir);
 	free(dir);
 	return err;
 }

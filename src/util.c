@@ -125,9 +125,9 @@ dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-struct dsm_error *
-util_write_atomic(const char *path, const void *data, size_t len,
-    unsigned mode)
+static struct dsm_error *
+write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+    int sync_dir)
 {
 	struct dsm_error *err = NULL;
 	const char *p = data;
@@ -173,6 +173,8 @@ util_write_atomic(const char *path, const void *data, size_t len,
 		    "cannot rename %s to %s", tmp, path);
 		goto done;
 	}
+	if (!sync_dir)
+		goto done;
 	dir = dir_of(path);
 	err = dir != NULL ? util_fsync_dir(dir) :
 	    dsm_error_new(DSM_ERR_NOMEM, "out of memory");
@@ -184,6 +186,20 @@ done:
 	free(dir);
 	free(tmp);
 	return err;
+}
+
+struct dsm_error *
+util_write_atomic(const char *path, const void *data, size_t len,
+    unsigned mode)
+{
+	return write_atomic(path, data, len, mode, 1);
+}
+
+struct dsm_error *
+util_write_atomic_batch(const char *path, const void *data, size_t len,
+    unsigned mode)
+{
+	return write_atomic(path, data, len, mode, 0);
 }
 
 double
