@@ -6,6 +6,7 @@
 #define DSM_REPORT_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "error.h"
 #include "result.h"
@@ -13,6 +14,7 @@
 struct report_opts {
 	int quiet;		/* only problems, on err */
 	int verbose;		/* every ref update too */
+	int color;		/* ANSI colours (a terminal, no NO_COLOR) */
 };
 
 /*
@@ -21,6 +23,23 @@ struct report_opts {
  */
 void report_text(FILE *out, FILE *err, const struct repo_result *results,
     size_t n, const struct report_opts *opts);
+
+/*
+ * The sync report: a compact aligned table on out (repo, fetch result,
+ * head, latest release, license verdicts), then only the problems on err,
+ * each line starting with the repo's name (with quiet: only those).
+ */
+void report_table(FILE *out, FILE *err, const struct repo_result *results,
+    size_t n, const struct report_opts *opts);
+
+/*
+ * Prometheus text-format metrics (node_exporter's textfile collector),
+ * written atomically to path: per repo the last successful fetch (from the
+ * recorded state under root), its duration, the license verdicts, the
+ * latest release's publication time; the run's exit status and time.
+ */
+struct dsm_error *report_metrics(const char *path, const char *root,
+    const struct repo_result *results, size_t n, int status, time_t now);
 
 /*
  * The JSON report of SPEC.md on out: {"repos": [...], "exit": status}.

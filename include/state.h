@@ -28,6 +28,14 @@ struct dsm_error *state_load(const char *root, const char *name, json_t **out,
     char **note);
 
 /*
+ * Reads the state of repo name without changing anything on disk (for
+ * status): *out is NULL when there is none, and *note says why when the
+ * file is unreadable.
+ */
+struct dsm_error *state_read(const char *root, const char *name, json_t **out,
+    char **note);
+
+/*
  * Writes the state of repo name atomically.  The rename becomes durable
  * with state_sync(), which a run calls once after its saves.
  */

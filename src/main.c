@@ -18,8 +18,10 @@
 #include "mirror.h"
 #include "pin.h"
 #include "progress.h"
+#include "record.h"
 #include "report.h"
 #include "result.h"
+#include "status.h"
 #include "util.h"
 #include "verify.h"
 #include "worker.h"
@@ -40,6 +42,7 @@ struct options {
 	const char *cacert;	/* --cacert FILE, or NULL */
 	int api_wait;		/* --api-wait SECS */
 	const char *junit;	/* --junit FILE, or NULL */
+	const char *metrics;	/* --metrics FILE, or NULL */
 	int jobs;
 	int json;
 	int quiet;
@@ -57,17 +60,23 @@ struct command {
 /* Set by the SIGINT/SIGTERM handler: the signal that asks us to stop. */
 static volatile sig_atomic_t stop_signal;
 
+static int cmd_sync(const struct options *, char **, int);
 static int cmd_fetch(const struct options *, char **, int);
 static int cmd_releases(const struct options *, char **, int);
 static int cmd_verify(const struct options *, char **, int);
+static int cmd_status(const struct options *, char **, int);
 static int cmd_pin(const struct options *, char **, int);
 
 static const struct command commands[] = {
+	{ "sync", cmd_sync, "fetch, then releases, then verify, in one run and "
+	    "one report" },
 	{ "fetch", cmd_fetch, "clone missing mirrors, update existing ones" },
 	{ "releases", cmd_releases, "read release and tag metadata from the "
 	    "GitHub API, record\n             what changed (API only)" },
 	{ "verify", cmd_verify, "check each mirror's license files against "
 	    "mirrors.json\n             (no network)" },
+	{ "status", cmd_status, "each repo from the recorded state: last fetch, "
+	    "head, latest\n             release, license verdicts (no network)" },
 	{ "pin", cmd_pin, "record the license fingerprints into mirrors.json, "
 	    "after a person\n             has reviewed a change" },
 };
@@ -89,6 +98,8 @@ static const char usage_text[] =
 "      --json           machine-readable report on stdout\n"
 "      --junit FILE     JUnit XML report (testcases: fetch, releases, each\n"
 "                       license file)\n"
+"      --metrics FILE   Prometheus text-format metrics, for node_exporter's\n"
+"                       textfile collector\n"
 "  -q, --quiet          print only problems (for cron)\n"
 "  -v, --verbose        print every ref update and API request\n"
 "      --progress       live progress even when not on a terminal\n"
@@ -102,6 +113,8 @@ static const char usage_text[] =
 "                       longer, and the run stops asking (default: 60)\n"
 "  -h, --help           this help\n"
 "  -V, --version        print the version\n"
+"\n"
+"Colour only on a terminal, and never with NO_COLOR set.\n"
 "\n"
 "Exit status: 0 all done; 1 a license check failed (changed, missing, not\n"
 "the expected license, no mirror to check); 2 usage or configuration\n"
@@ -263,10 +276,23 @@ on_tick(void *payload)
 	progress_tick(((struct display *)payload)->progress);
 }
 
-/* Prints the run's reports; returns the exit status. */
+/* Colour: on a terminal, unless NO_COLOR (https://no-color.org) is set. */
 static int
-report(const struct options *opts, const struct repo_result *results,
-    size_t n)
+use_color(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (no == NULL || *no == '\0') &&
+	    getenv("TERM") != NULL && strcmp(getenv("TERM"), "dumb") != 0;
+}
+
+/*
+ * Prints the run's reports (the table for sync, else the line report);
+ * returns the exit status.  root is for --metrics.
+ */
+static int
+report_run(const struct options *opts, const struct repo_result *results,
+    size_t n, int table, const char *root)
 {
 	int status = result_exit_status(results, n);
 	struct dsm_error *err;
@@ -275,13 +301,27 @@ report(const struct options *opts, const struct repo_result *results,
 		if ((err = report_json(stdout, results, n, status)) != NULL)
 			status = fail(err);
 	} else {
-		struct report_opts ropts = { opts->quiet, opts->verbose };
-		report_text(stdout, stderr, results, n, &ropts);
+		struct report_opts ropts = { opts->quiet, opts->verbose,
+		    use_color() };
+		if (table)
+			report_table(stdout, stderr, results, n, &ropts);
+		else
+			report_text(stdout, stderr, results, n, &ropts);
 	}
 	if (opts->junit != NULL &&
 	    (err = report_junit(opts->junit, results, n)) != NULL)
 		status = fail(err);
+	if (opts->metrics != NULL && (err = report_metrics(opts->metrics,
+	    root, results, n, status, time(NULL))) != NULL)
+		status = fail(err);
 	return status;
+}
+
+static int
+report(const struct options *opts, const struct repo_result *results,
+    size_t n, const char *root)
+{
+	return report_run(opts, results, n, 0, root);
 }
 
 static void
@@ -295,62 +335,6 @@ free_results(struct repo_result *results, size_t n)
 	free(results);
 }
 
-static int
-cmd_fetch(const struct options *opts, char **names, int nnames)
-{
-	struct repo_result *results = NULL;
-	struct config *cfg = NULL;
-	struct lock *lock = NULL;
-	struct dsm_error *err;
-	struct display display = { NULL };
-	size_t n = 0;
-	int status, show;
-
-	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
-		return fail(err);
-	/* Workers are stopped cleanly; verify and pin just die. */
-	catch_signals();
-
-	if ((err = util_mkdir_p(cfg->root, 0755)) != NULL ||
-	    (err = lock_acquire(&lock, cfg->root)) != NULL ||
-	    (err = mirror_cleanup_root(cfg->root)) != NULL) {
-		status = fail(err);
-		goto done;
-	}
-
-	show = opts->progress == PROGRESS_ON || (opts->progress ==
-	    PROGRESS_AUTO && !opts->quiet && isatty(STDOUT_FILENO) &&
-	    isatty(STDERR_FILENO));
-	display.progress = progress_new(stderr, results, n, show);
-	struct worker_opts wopts = {
-		.root = cfg->root,
-		.jobs = opts->jobs,
-		.timeout = opts->timeout,
-		.on_progress = on_progress,
-		.on_done = on_done,
-		.on_tick = on_tick,
-		.payload = &display,
-		.stop = &stop_signal,
-	};
-	err = worker_fetch_all(results, n, &wopts);
-	progress_finish(display.progress);
-	if (err != NULL) {
-		status = fail(err);
-		goto done;
-	}
-
-	status = report(opts, results, n);
-	if (stop_signal != 0) {
-		fprintf(stderr, "dsmirror: interrupted by signal %d; every "
-		    "mirror is as it was or complete\n", (int)stop_signal);
-		status = 128 + stop_signal;
-	}
-done:
-	lock_release(lock);
-	free_results(results, n);
-	config_free(cfg);
-	return status;
-}
 
 /* The CA bundle: --cacert, else curl's and OpenSSL's variables. */
 static const char *
@@ -405,36 +389,6 @@ check_releases(const struct options *opts, struct repo_result *results,
 	return err;
 }
 
-static int
-cmd_releases(const struct options *opts, char **names, int nnames)
-{
-	struct repo_result *results = NULL;
-	struct config *cfg = NULL;
-	struct lock *lock = NULL;
-	struct dsm_error *err;
-	size_t n = 0;
-	int status;
-
-	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
-		return fail(err);
-	catch_signals();
-	if ((err = util_mkdir_p(cfg->root, 0755)) != NULL ||
-	    (err = lock_acquire(&lock, cfg->root)) != NULL ||
-	    (err = check_releases(opts, results, n, cfg)) != NULL) {
-		status = fail(err);
-	} else {
-		status = report(opts, results, n);
-		if (stop_signal != 0) {
-			fprintf(stderr, "dsmirror: interrupted by signal %d\n",
-			    (int)stop_signal);
-			status = 128 + stop_signal;
-		}
-	}
-	lock_release(lock);
-	free_results(results, n);
-	config_free(cfg);
-	return status;
-}
 
 /* Verifies the license files of every planned repo, in this process. */
 static struct dsm_error *
@@ -448,6 +402,127 @@ verify_all(struct repo_result *results, size_t n, const char *root)
 		if ((err = verify_repo(&results[i], root)) != NULL)
 			return err;
 	return NULL;
+}
+
+/*
+ * Fetches the repos in worker processes, with live progress on a terminal,
+ * and records each fetch.  The caller holds the root's lock.
+ */
+static struct dsm_error *
+fetch_all(const struct options *opts, const struct config *cfg,
+    struct repo_result *results, size_t n)
+{
+	struct display display = { NULL };
+	struct dsm_error *err;
+	int show;
+
+	if ((err = mirror_cleanup_root(cfg->root)) != NULL)
+		return err;
+	show = opts->progress == PROGRESS_ON || (opts->progress ==
+	    PROGRESS_AUTO && !opts->quiet && isatty(STDOUT_FILENO) &&
+	    isatty(STDERR_FILENO));
+	display.progress = progress_new(stderr, results, n, show);
+	struct worker_opts wopts = {
+		.root = cfg->root,
+		.jobs = opts->jobs,
+		.timeout = opts->timeout,
+		.on_progress = on_progress,
+		.on_done = on_done,
+		.on_tick = on_tick,
+		.payload = &display,
+		.stop = &stop_signal,
+	};
+	err = worker_fetch_all(results, n, &wopts);
+	progress_finish(display.progress);
+	if (err == NULL)
+		err = record_fetch(cfg->root, results, n, time(NULL));
+	return err;
+}
+
+enum { DO_FETCH = 1, DO_RELEASES = 2, DO_VERIFY = 4,
+    DO_SYNC = DO_FETCH | DO_RELEASES | DO_VERIFY };
+
+/*
+ * fetch, releases and sync: under the root's lock, the steps asked for in
+ * SPEC.md's order, then one report.  A repo whose fetch failed is still
+ * verified, on what its mirror already holds.
+ */
+static int
+run_locked(const struct options *opts, char **names, int nnames, int steps)
+{
+	struct repo_result *results = NULL;
+	struct config *cfg = NULL;
+	struct lock *lock = NULL;
+	struct dsm_error *err;
+	size_t n = 0;
+	int status;
+
+	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+		return fail(err);
+	/* Workers are stopped cleanly; verify and pin just die. */
+	catch_signals();
+	if ((err = util_mkdir_p(cfg->root, 0755)) == NULL &&
+	    (err = lock_acquire(&lock, cfg->root)) == NULL &&
+	    (steps & DO_FETCH))
+		err = fetch_all(opts, cfg, results, n);
+	if (err == NULL && (steps & DO_RELEASES) && stop_signal == 0)
+		err = check_releases(opts, results, n, cfg);
+	if (err == NULL && (steps & DO_VERIFY) && stop_signal == 0 &&
+	    (err = verify_all(results, n, cfg->root)) == NULL)
+		err = record_verify(cfg->root, results, n, time(NULL));
+	if (err != NULL) {
+		status = fail(err);
+	} else {
+		status = report_run(opts, results, n, steps == DO_SYNC,
+		    cfg->root);
+		if (stop_signal != 0) {
+			fprintf(stderr, "dsmirror: interrupted by signal %d; every "
+			    "mirror is as it was or complete\n",
+			    (int)stop_signal);
+			status = 128 + stop_signal;
+		}
+	}
+	lock_release(lock);
+	free_results(results, n);
+	config_free(cfg);
+	return status;
+}
+
+static int
+cmd_sync(const struct options *opts, char **names, int nnames)
+{
+	return run_locked(opts, names, nnames, DO_SYNC);
+}
+
+static int
+cmd_fetch(const struct options *opts, char **names, int nnames)
+{
+	return run_locked(opts, names, nnames, DO_FETCH);
+}
+
+static int
+cmd_releases(const struct options *opts, char **names, int nnames)
+{
+	return run_locked(opts, names, nnames, DO_RELEASES);
+}
+
+static int
+cmd_status(const struct options *opts, char **names, int nnames)
+{
+	struct repo_result *results = NULL;
+	struct config *cfg = NULL;
+	struct dsm_error *err;
+	size_t n = 0;
+	int status;
+
+	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+		return fail(err);
+	if ((err = status_print(stdout, cfg->root, results, n, opts->json,
+	    time(NULL), &status)) != NULL)
+		status = fail(err);
+	free_results(results, n);
+	config_free(cfg);
+	return status;
 }
 
 static int
@@ -464,7 +539,7 @@ cmd_verify(const struct options *opts, char **names, int nnames)
 	if ((err = verify_all(results, n, cfg->root)) != NULL)
 		status = fail(err);
 	else
-		status = report(opts, results, n);
+		status = report(opts, results, n, cfg->root);
 	free_results(results, n);
 	config_free(cfg);
 	return status;
@@ -535,12 +610,13 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_JUNIT, OPT_PROGRESS, OPT_NO_PROGRESS,
-	    OPT_TIMEOUT, OPT_CACERT, OPT_API_WAIT };
+	    OPT_TIMEOUT, OPT_CACERT, OPT_API_WAIT, OPT_METRICS };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -582,6 +658,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_JUNIT:
 			opts.junit = optarg;
+			break;
+		case OPT_METRICS:
+			opts.metrics = optarg;
 			break;
 		case 'q':
 			opts.quiet = 1;

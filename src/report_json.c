@@ -17,11 +17,13 @@ repo_json(const struct repo_result *r)
 			return NULL;
 		}
 	}
-	return json_pack("{s:s, s:o, s:o, s:o}",
+	/* stale: verified on the mirror as it was, since the fetch failed. */
+	return json_pack("{s:s, s:o, s:o, s:o, s:b}",
 	    "name", r->spec->name,
 	    "fetch", fetch_report_to_json(&r->fetch),
 	    "release", release_report_to_json(&r->release),
-	    "licenses", licenses);
+	    "licenses", licenses,
+	    "stale", r->verified && r->fetch.result == FETCH_ERROR);
 }
 
 static int

@@ -38,8 +38,9 @@ set_aside(const char *path, const char *why)
 	return note;
 }
 
-struct dsm_error *
-state_load(const char *root, const char *name, json_t **out, char **note)
+static struct dsm_error *
+load(const char *root, const char *name, json_t **out, char **note,
+    int repair)
 {
 	char *path = state_path(root, name, "");
 	json_error_t jerr;
@@ -53,6 +54,8 @@ state_load(const char *root, const char *name, json_t **out, char **note)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	if (stat(path, &st) == -1 && errno == ENOENT) {
 		free(path);
+		if (!repair)
+			return NULL;
 		*out = fresh();
 		return *out != NULL ? NULL : dsm_error_new(DSM_ERR_NOMEM,
 		    "out of memory");
@@ -74,6 +77,12 @@ state_load(const char *root, const char *name, json_t **out, char **note)
 			state = NULL;
 		}
 	}
+	if (state == NULL && !repair) {
+		*note = util_printf("the state file %s is unreadable (%s)", path,
+		    why);
+		free(path);
+		return NULL;
+	}
 	if (state == NULL) {
 		*note = set_aside(path, why);
 		state = fresh();
@@ -82,6 +91,18 @@ state_load(const char *root, const char *name, json_t **out, char **note)
 	*out = state;
 	return state != NULL ? NULL : dsm_error_new(DSM_ERR_NOMEM,
 	    "out of memory");
+}
+
+struct dsm_error *
+state_load(const char *root, const char *name, json_t **out, char **note)
+{
+	return load(root, name, out, note, 1);
+}
+
+struct dsm_error *
+state_read(const char *root, const char *name, json_t **out, char **note)
+{
+	return load(root, name, out, note, 0);
 }
 
 struct dsm_error *

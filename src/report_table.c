@@ -1,0 +1,175 @@
+/*
+ * report_table.c - the sync report for people: one aligned row per repo,
+ * then the problems, each on a line of its own that names the repo (cron
+ * mails those lines; -q prints only them).
+ */
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+#define SHORT_OID	7
+#define RED		"\033[31m"
+#define GREEN		"\033[32m"
+#define YELLOW		"\033[33m"
+#define RESET		"\033[0m"
+
+/* Prints a cell padded to width, coloured when asked. */
+static void
+cell(FILE *f, const struct report_opts *o, const char *color, int width,
+    const char *text)
+{
+	if (o->color && color != NULL)
+		fprintf(f, "%s%s%s%*s", color, text, RESET,
+		    width - (int)strlen(text) > 0 ? width - (int)strlen(text) :
+		    0, "");
+	else
+		fprintf(f, "%-*s", width, text);
+}
+
+static const char *
+release_text(char *buf, size_t size, const struct release_report *rel)
+{
+	const char *tag = json_string_value(json_object_get(rel->latest, "tag"));
+	char safe[64];
+
+	switch (rel->result) {
+	case RELEASE_SKIPPED:
+		return "-";
+	case RELEASE_ERROR:
+		return "error";
+	case RELEASE_NONE:
+		return "none";
+	default:
+		snprintf(buf, size, "%s%s", tag != NULL ? util_sanitize(safe,
+		    sizeof(safe), tag) : "none", rel->result == RELEASE_CHANGED ?
+		    " (changed)" : "");
+		return buf;
+	}
+}
+
+/* "ok" when every file is, else each file's verdict, "path: verdict". */
+static int
+licenses_ok(const struct repo_result *r)
+{
+	for (size_t i = 0; i < r->nlicenses; i++)
+		if (r->licenses[i].verdict != VERDICT_OK)
+			return 0;
+	return 1;
+}
+
+static void
+row(FILE *out, const struct repo_result *r, int width,
+    const struct report_opts *o)
+{
+	char name[128], rel[96], head[SHORT_OID + 1] = "-";
+	int ferr = r->fetch.result == FETCH_ERROR;
+
+	util_sanitize(name, sizeof(name), r->spec->name);
+	if (r->fetch.head[0] != '\0')
+		snprintf(head, sizeof(head), "%.*s", SHORT_OID, r->fetch.head);
+	fprintf(out, "%-*s  ", width, name);
+	cell(out, o, ferr ? RED : NULL, 9, fetch_result_name(r->fetch.result));
+	fprintf(out, "  %-7s  ", head);
+	cell(out, o, r->release.result == RELEASE_ERROR ? RED :
+	    r->release.result == RELEASE_CHANGED ? YELLOW : NULL, 24,
+	    release_text(rel, sizeof(rel), &r->release));
+	fputs("  ", out);
+	if (!r->verified || r->nlicenses == 0) {
+		fputs("-", out);
+	} else if (licenses_ok(r)) {
+		cell(out, o, GREEN, 0, "ok");
+	} else {
+		for (size_t i = 0; i < r->nlicenses; i++) {
+			const struct license_report *l = &r->licenses[i];
+			char path[128];
+			fprintf(out, "%s%s ", i ? ", " : "", util_sanitize(path,
+			    sizeof(path), l->spec->path));
+			cell(out, o, l->verdict == VERDICT_OK ? GREEN : RED, 0,
+			    license_verdict_name(l->verdict));
+		}
+	}
+	if (ferr && r->verified)
+		fputs(" (stale)", out);
+	fputc('\n', out);
+}
+
+static void
+problems(FILE *err, const struct repo_result *r)
+{
+	char name[128], msg[1024], path[256], buf[LICENSE_MAX_PHRASE + 8];
+	const json_t *v;
+	size_t i;
+
+	util_sanitize(name, sizeof(name), r->spec->name);
+	if (r->fetch.result == FETCH_ERROR)
+		fprintf(err, "%s: fetch failed: %s\n", name, util_sanitize(msg,
+		    sizeof(msg), r->fetch.error != NULL ? r->fetch.error :
+		    "unknown error"));
+	if (r->release.result == RELEASE_ERROR)
+		fprintf(err, "%s: release check failed: %s\n", name,
+		    util_sanitize(msg, sizeof(msg), r->release.error != NULL ?
+		    r->release.error : "unknown error"));
+	for (size_t j = 0; j < r->nlicenses; j++) {
+		const struct license_report *l = &r->licenses[j];
+		if (l->verdict == VERDICT_OK)
+			continue;
+		fprintf(err, "%s: %s: %s: %s%s\n", name, util_sanitize(path,
+		    sizeof(path), l->spec->path),
+		    license_verdict_name(l->verdict), util_sanitize(msg,
+		    sizeof(msg), l->detail != NULL ? l->detail : ""),
+		    r->fetch.result == FETCH_ERROR ? " (the mirror as it was: "
+		    "the fetch failed, so this may be stale)" : "");
+		for (i = 0; i < l->change.nadded; i++)
+			fprintf(err, "%s:   + \"%s\"\n", name, util_sanitize(buf,
+			    sizeof(buf), l->change.added[i]));
+		for (i = 0; i < l->change.nremoved; i++)
+			fprintf(err, "%s:   - \"%s\"\n", name, util_sanitize(buf,
+			    sizeof(buf), l->change.removed[i]));
+	}
+	json_array_foreach(r->release.warnings, i, v)
+		fprintf(err, "%s: warning: %s\n", name, util_sanitize(msg,
+		    sizeof(msg), json_string_value(json_object_get(v,
+		    "message"))));
+}
+
+/* Whether r has anything for the problems section. */
+static int
+has_problem(const struct repo_result *r, int quiet)
+{
+	return r->fetch.result == FETCH_ERROR ||
+	    r->release.result == RELEASE_ERROR || (r->verified &&
+	    !licenses_ok(r)) || (!quiet && json_array_size(r->release.warnings)
+	    > 0);
+}
+
+void
+report_table(FILE *out, FILE *err, const struct repo_result *results,
+    size_t n, const struct report_opts *opts)
+{
+	int width = 4;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = (int)strlen(results[i].spec->name);
+		if (w > width && w <= 40)
+			width = w;
+	}
+	if (!opts->quiet) {
+		fprintf(out, "%-*s  %-9s  %-7s  %-24s  %s\n", width, "REPO",
+		    "FETCH", "HEAD", "RELEASE", "LICENSES");
+		for (size_t i = 0; i < n; i++)
+			row(out, &results[i], width, opts);
+		fflush(out);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!has_problem(&results[i], opts->quiet))
+			continue;
+		/* Warnings alone are not problems: -q leaves them out. */
+		if (opts->quiet && results[i].fetch.result != FETCH_ERROR &&
+		    results[i].release.result != RELEASE_ERROR &&
+		    licenses_ok(&results[i]))
+			continue;
+		problems(err, &results[i]);
+	}
+	fflush(err);
+}
