@@ -27,7 +27,7 @@ for opt in --version -V; do
 	grep -qE '^dsmirror [0-9]+\.[0-9]+' "$T/out" || fail "$opt printed: $(cat "$T/out")"
 done
 assert_exit 0 "$DSMIRROR" --help
-# The commands built so far (SPEC.md's sync and status come later).
-for cmd in fetch releases verify pin; do
+# Every command of SPEC.md.
+for cmd in sync fetch releases verify status pin; do
 	grep -qw -- "$cmd" "$T/out" || fail "--help does not mention $cmd: $(cat "$T/out")"
 done
