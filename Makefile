@@ -75,9 +75,11 @@ bench: $(BIN)
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/dsmirror
+	install -d $(DESTDIR)$(MANDIR)
+	install -m 0644 dsmirror.1 $(DESTDIR)$(MANDIR)/dsmirror.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/dsmirror
+	rm -f $(DESTDIR)$(BINDIR)/dsmirror $(DESTDIR)$(MANDIR)/dsmirror.1
 
 # Build and test dependencies on Debian 12 (run as root).
 deps:
@@ -85,7 +87,8 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	    build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
 	    libjansson-dev libcmocka-dev libssl-dev git lighttpd python3 \
-	    ca-certificates procps libxml2-utils curl openssl
+	    ca-certificates procps libxml2-utils curl openssl \
+	    groff-base python3-yaml systemd
 
 clean:
 	rm -rf build dsmirror
