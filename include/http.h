@@ -128,6 +128,9 @@ long long http_parse_count(const char *value);
  */
 int http_url_allowed(const char *url);
 
+/* Returns whether a token is safe to send: 1 to 1024 printable bytes. */
+int http_token_is_valid(const char *token);
+
 /* Returns whether two URLs have the same scheme, host and port. */
 int http_same_origin(const char *a, const char *b);
 

@@ -94,6 +94,21 @@ status_error(struct check *c, const char *what, const struct http_response *r)
 		    what, s, msg));
 }
 
+/* Whether s is a header value to keep: printable ASCII, at most max bytes. */
+static int
+plain_header(const char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return 0;
+	return n > 0 && n <= max;
+}
+
 /*
  * GETs url, conditionally when entry (the recorded request) has a
  * validator.  Records the answer's validators in c->requests[url] and
@@ -108,6 +123,14 @@ get(struct check *c, const char *url, const json_t *entry,
 	    "last_modified"));
 	struct dsm_error *err;
 	json_t *rec;
+
+	/* The state file is text on disk: what goes into a header is plain. */
+	if (!plain_header(etag, 256))
+		etag = NULL;
+	if (!plain_header(lm, 64))
+		lm = NULL;
+	if (etag == NULL && lm == NULL)
+		entry = NULL;
 
 	if (json_object_get(c->requests, url) != NULL) {
 		fail(c, util_printf("the API's pagination comes back to a page "
@@ -125,16 +148,15 @@ get(struct check *c, const char *url, const json_t *entry,
 	if (r->status == 304 && entry == NULL) {
 		fail(c, util_printf("GitHub answered 304 Not Modified to a "
 		    "request that was not conditional"));
+		http_response_clear(r);
 		return NULL;
 	}
 	/* Validators are header text: kept only when they are plain. */
-	if (r->etag != NULL && (strlen(r->etag) > 256 ||
-	    strcspn(r->etag, "\r\n") != strlen(r->etag))) {
+	if (!plain_header(r->etag, 256)) {
 		free(r->etag);
 		r->etag = NULL;
 	}
-	if (r->last_modified != NULL && (strlen(r->last_modified) > 64 ||
-	    strcspn(r->last_modified, "\r\n") != strlen(r->last_modified))) {
+	if (!plain_header(r->last_modified, 64)) {
 		free(r->last_modified);
 		r->last_modified = NULL;
 	}
@@ -143,6 +165,7 @@ get(struct check *c, const char *url, const json_t *entry,
 	    r->last_modified);
 	if (rec == NULL || json_object_set_new(c->requests, url, rec) == -1) {
 		fail(c, NULL);
+		http_response_clear(r);
 		return NULL;
 	}
 	return rec;
@@ -226,8 +249,9 @@ reusable_page(const struct check *c, const char *url, const char *key)
 	json_int_t count = json_integer_value(json_object_get(e, "count"));
 	size_t have = json_array_size(json_object_get(c->old, key));
 
-	if (e == NULL || (json_object_get(e, "etag") == NULL &&
-	    json_object_get(e, "last_modified") == NULL) ||
+	if (e == NULL || (!plain_header(json_string_value(json_object_get(e,
+	    "etag")), 256) && !plain_header(json_string_value(json_object_get(e,
+	    "last_modified")), 64)) ||
 	    !json_is_integer(json_object_get(e, "first")) ||
 	    !json_is_integer(json_object_get(e, "count")) || first < 0 ||
 	    count < 0 || (size_t)first > have || (size_t)count > have -
@@ -397,6 +421,34 @@ add_note(struct release_report *rep, const char *what, const char *note)
 	    what, "message", note));
 }
 
+/* Whether every recorded item has the fields the comparison reads. */
+static int
+recorded_is_sane(const json_t *old)
+{
+	const json_t *v, *a;
+	size_t i, j;
+
+	if (!json_is_object(json_object_get(old, "repo")) ||
+	    json_string_value(json_object_get(json_object_get(old, "repo"),
+	    "full_name")) == NULL ||
+	    !json_is_array(json_object_get(old, "releases")) ||
+	    !json_is_array(json_object_get(old, "tags")))
+		return 0;
+	json_array_foreach(json_object_get(old, "releases"), i, v) {
+		if (json_string_value(json_object_get(v, "tag")) == NULL ||
+		    !json_is_array(json_object_get(v, "assets")))
+			return 0;
+		json_array_foreach(json_object_get(v, "assets"), j, a)
+			if (json_string_value(json_object_get(a, "name")) == NULL)
+				return 0;
+	}
+	json_array_foreach(json_object_get(old, "tags"), i, v)
+		if (json_string_value(json_object_get(v, "name")) == NULL ||
+		    json_string_value(json_object_get(v, "commit")) == NULL)
+			return 0;
+	return 1;
+}
+
 static struct dsm_error *
 check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 {
@@ -411,12 +463,15 @@ check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 	util_iso_time(rep->checked_at, time(NULL));
 	if ((err = state_load(cfg->root, r->spec->name, &state, &note)) != NULL)
 		return err;
-	/* A record made for another GitHub repo is no use for this one. */
+	/*
+	 * A record made for another GitHub repo is no use for this one, nor
+	 * one edited by hand into another shape.
+	 */
 	old = json_object_get(state, "releases");
 	if (old != NULL && json_is_object(old) && json_string_value(
 	    json_object_get(old, "github")) != NULL && strcmp(
 	    json_string_value(json_object_get(old, "github")),
-	    r->spec->github) == 0)
+	    r->spec->github) == 0 && recorded_is_sane(old))
 		c.old = old;
 	section = json_pack("{s:s, s:s}", "checked_at", rep->checked_at,
 	    "github", r->spec->github);
@@ -454,7 +509,8 @@ check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 	else if (json_array_size(json_object_get(section, "releases")) == 0)
 		rep->result = RELEASE_NONE;
 	/* A repo without releases is "none" unless its tags changed. */
-	if (json_array_size(rep->changes) > 0 && (rep->result ==
+	if (rep->error == NULL && json_array_size(rep->changes) > 0 &&
+	    (rep->result ==
 	    RELEASE_UNCHANGED || strcmp(json_string_value(json_object_get(
 	    json_array_get(rep->changes, 0), "what")), "first-check") != 0))
 		rep->result = RELEASE_CHANGED;

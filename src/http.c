@@ -192,7 +192,7 @@ http_url_allowed(const char *url)
 {
 	static const char *const loopback[] = { "127.0.0.1", "localhost",
 	    "[::1]", NULL };
-	char scheme[16], host[256], user[8];
+	char scheme[16], host[256], *cred = NULL;
 	CURLU *u = parse_url(url);
 	int ok = 0;
 
@@ -200,14 +200,16 @@ http_url_allowed(const char *url)
 		return 0;
 	if (url_part(u, CURLUPART_SCHEME, scheme, sizeof(scheme)) == 0 &&
 	    url_part(u, CURLUPART_HOST, host, sizeof(host)) == 0 &&
-	    url_part(u, CURLUPART_USER, user, sizeof(user)) == -1 &&
-	    url_part(u, CURLUPART_PASSWORD, user, sizeof(user)) == -1) {
+	    curl_url_get(u, CURLUPART_USER, &cred, 0) == CURLUE_NO_USER &&
+	    curl_url_get(u, CURLUPART_PASSWORD, &cred, 0) ==
+	    CURLUE_NO_PASSWORD) {
 		if (strcmp(scheme, "https") == 0)
 			ok = 1;
 		for (int i = 0; strcmp(scheme, "http") == 0 &&
 		    loopback[i] != NULL; i++)
 			ok |= strcmp(host, loopback[i]) == 0;
 	}
+	curl_free(cred);
 	curl_url_cleanup(u);
 	return ok;
 }
@@ -275,9 +277,8 @@ on_xfer(void *payload, curl_off_t dltotal, curl_off_t dlnow,
 	return h->o.stop != NULL && *h->o.stop != 0;
 }
 
-/* Returns whether the token is safe to put in a header line. */
-static int
-token_is_valid(const char *t)
+int
+http_token_is_valid(const char *t)
 {
 	size_t n = strlen(t);
 
@@ -298,7 +299,7 @@ http_new(struct http **out, const struct http_opts *opts)
 	struct http *h;
 
 	*out = NULL;
-	if (opts->token != NULL && !token_is_valid(opts->token))
+	if (opts->token != NULL && !http_token_is_valid(opts->token))
 		return dsm_error_new(DSM_ERR_USAGE, "the GitHub token in "
 		    "GITHUB_TOKEN/GH_TOKEN is empty, too long or holds "
 		    "spaces or control characters");

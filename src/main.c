@@ -460,6 +460,14 @@ run_locked(const struct options *opts, char **names, int nnames, int steps)
 
 	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
 		return fail(err);
+	/* A bad token is a usage error, found before anything is touched. */
+	if ((steps & DO_RELEASES) && github_token_from_env() != NULL &&
+	    !http_token_is_valid(github_token_from_env())) {
+		free_results(results, n);
+		config_free(cfg);
+		return usage_error("%s", "the token in GITHUB_TOKEN/GH_TOKEN is "
+		    "too long or holds spaces or control characters");
+	}
 	/* Workers are stopped cleanly; verify and pin just die. */
 	catch_signals();
 	if ((err = util_mkdir_p(cfg->root, 0755)) == NULL &&

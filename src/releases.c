@@ -419,8 +419,10 @@ join(char *buf, size_t size, const json_t *names)
 	json_array_foreach(names, i, v) {
 		int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
 		    json_string_value(v));
-		if (n < 0 || (size_t)n >= size - used)
+		if (n < 0 || (size_t)n >= size - used) {
+			buf[used] = '\0';	/* whole names only: valid UTF-8 */
 			break;
+		}
 		used += (size_t)n;
 	}
 	return buf;

@@ -52,7 +52,7 @@ load(const char *root, const char *name, json_t **out, char **note,
 	*note = NULL;
 	if (path == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	if (stat(path, &st) == -1 && errno == ENOENT) {
+	if (lstat(path, &st) == -1 && errno == ENOENT) {
 		free(path);
 		if (!repair)
 			return NULL;
@@ -60,7 +60,13 @@ load(const char *root, const char *name, json_t **out, char **note,
 		return *out != NULL ? NULL : dsm_error_new(DSM_ERR_NOMEM,
 		    "out of memory");
 	}
-	if (S_ISREG(st.st_mode) && st.st_size > STATE_MAX_SIZE) {
+	state = NULL;
+	if (lstat(path, &st) == -1) {
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		/* A FIFO would block the read; a symlink is not ours. */
+		snprintf(why, sizeof(why), "not a regular file");
+	} else if (st.st_size > STATE_MAX_SIZE) {
 		snprintf(why, sizeof(why), "larger than %d MiB",
 		    STATE_MAX_SIZE >> 20);
 		state = NULL;

@@ -246,6 +246,18 @@ util_sanitize(char *dst, size_t dstsize, const char *src)
 		}
 		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
 	}
+	/* Cut short: never in the middle of a UTF-8 character. */
+	if (src[i] != '\0') {
+		size_t end = i;
+		while (end > 0 && ((unsigned char)dst[end - 1] & 0xc0) == 0x80)
+			end--;
+		if (end > 0 && (unsigned char)dst[end - 1] >= 0xc0) {
+			size_t len = (unsigned char)dst[end - 1] >= 0xf0 ? 4 :
+			    (unsigned char)dst[end - 1] >= 0xe0 ? 3 : 2;
+			if (i - (end - 1) < len)
+				i = end - 1;
+		}
+	}
 	dst[i] = '\0';
 	return dst;
 }

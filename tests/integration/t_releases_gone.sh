@@ -58,3 +58,31 @@ assert_contains "$T/out" "was unreadable"
 "$PYTHON" -c 'import json,sys; json.load(open(sys.argv[1]))' "$ROOT/.dsmirror/r1.json" ||
 	fail "the rebuilt state is not JSON"
 fsck_all "$ROOT"
+
+# GitHub's message in a 404 cut to length stays valid UTF-8: --json parses.
+api_fixture_edit deepseek-ai/r1 --status 404 --message "$(printf 'é%.0s' $(seq 200))"
+assert_exit 3 dsm --cacert "$CA_PEM" --json releases
+assert_eq error "$(json_get "repo('r1')['release']['result']")" "release.result, long non-ASCII message"
+api_fixture_edit deepseek-ai/r1 --status none
+
+# A state file edited by hand: its ETags never become extra headers.
+assert_exit 0 dsm --cacert "$CA_PEM" releases
+"$PYTHON" - "$ROOT/.dsmirror/r1.json" <<-'PY'
+	import json, sys
+	s = json.load(open(sys.argv[1]))
+	for rec in s["releases"]["requests"].values():
+	    rec["etag"] = rec["etag"] + "\r\nX-Injected: yes"
+	json.dump(s, open(sys.argv[1], "w"))
+PY
+: >"$API_LOG"
+assert_exit 0 dsm --cacert "$CA_PEM" releases
+assert_eq 0 "$(api_log_count '"x-injected" in r["headers"]')" "headers injected from the state file"
+
+# The state cannot be written: the check is an error (exit 3), not "changed".
+rm -rf "$ROOT/.dsmirror"
+: >"$ROOT/.dsmirror"
+api_fixture_edit deepseek-ai/r1 --add-release v9.0
+assert_exit 3 dsm --cacert "$CA_PEM" --json releases
+assert_eq error "$(json_get "repo('r1')['release']['result']")" "release.result when the state cannot be written"
+assert_contains "$T/out" "cannot record the release state"
+rm -f "$ROOT/.dsmirror"

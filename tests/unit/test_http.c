@@ -100,6 +100,8 @@ test_url_allowed(void **state)
 	assert_false(http_url_allowed("ftp://127.0.0.1/x"));
 	assert_false(http_url_allowed("file:///etc/passwd"));
 	assert_false(http_url_allowed("https://user:pw@api.github.com/x"));
+	assert_false(http_url_allowed("https://longusername@api.github.com/x"));
+	assert_false(http_url_allowed("https://:password@api.github.com/x"));
 	assert_false(http_url_allowed("not a url"));
 	assert_false(http_url_allowed(""));
 }
