@@ -14,6 +14,9 @@
 #include "http.h"
 #include "util.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 struct http {
 	CURL *curl;
 	struct http_opts o;
@@ -465,10 +468,12 @@ stop_for_rate_limit(struct http *h, long wait, const char *url)
 	h->limited_until = until;
 	if (gmtime_r(&until, &tm) != NULL)
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	/* Short waits that keep coming back also end the asking. */
 	return dsm_error_new(DSM_ERR_REMOTE, "GitHub API rate limit: %s "
-	    "asks to wait %ld s (until %s), longer than the %ld s dsmirror "
-	    "waits; no more API requests in this run%s",
-	    util_sanitize(safe, sizeof(safe), url), wait, when, h->o.max_wait,
+	    "asks to wait %ld s (until %s), %s; no more API requests in this "
+	    "run%s", util_sanitize(safe, sizeof(safe), url), wait, when,
+	    wait > h->o.max_wait ? "longer than --api-wait allows" :
+	    "again after " STR(HTTP_MAX_RATE_WAITS) " waits",
 	    h->auth == NULL ? " (set GITHUB_TOKEN for a higher limit)" : "");
 }
 
