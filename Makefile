@@ -88,9 +88,13 @@ deps:
 	    build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
 	    libjansson-dev libcmocka-dev libssl-dev git lighttpd python3 \
 	    ca-certificates procps libxml2-utils curl openssl \
-	    groff-base python3-yaml systemd
+	    groff-base python3-yaml systemd clang libclang-rt-14-dev valgrind \
+	    strace lighttpd-mod-openssl
 
 clean:
 	rm -rf build dsmirror
+
+# make fuzz (libFuzzer targets) and make check-valgrind.
+include mk/fuzz.mk mk/valgrind.mk
 
 -include $(OBJS:.o=.d) $(BUILD)/main.d

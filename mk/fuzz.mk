@@ -1,0 +1,1 @@
+# make fuzz: see fuzz/README or the README section "Fuzzing".

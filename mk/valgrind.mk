@@ -1,0 +1,1 @@
+# make check-valgrind: the integration suite under valgrind memcheck.
