@@ -80,4 +80,12 @@ struct dsm_error *mirror_fetch(struct fetch_report *out,
  */
 struct dsm_error *mirror_cleanup_root(const char *root);
 
+/*
+ * Removes what a worker killed in the middle of an update may leave in the
+ * mirror of name: a partial pack and ref locks.  Leaves a folder that does
+ * not look like a git repository alone.  Call only while holding the root's
+ * lock, once that worker is gone.  Uses no libgit2.
+ */
+void mirror_recover(const char *root, const char *name);
+
 #endif

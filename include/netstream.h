@@ -8,6 +8,10 @@
  * Registered as libgit2's standard stream, this module connects with a
  * timeout, sets TCP_NODELAY, and gives every read and write a timeout.
  * TLS (libgit2's own, over this stream) and ssh use it too.
+ *
+ * All connections of a process must go to the host and port of its first
+ * one: a worker fetches one repository, and a server that redirects it to
+ * another host is refused with a message that says so.
  */
 #ifndef DSM_NETSTREAM_H
 #define DSM_NETSTREAM_H

@@ -295,7 +295,9 @@ static int
 report_run(const struct options *opts, const struct repo_result *results,
     size_t n, int table, const char *root)
 {
-	int status = result_exit_status(results, n);
+	/* An interrupted run says so in every report, as its exit status. */
+	int status = stop_signal != 0 ? 128 + stop_signal :
+	    result_exit_status(results, n);
 	struct dsm_error *err;
 
 	if (opts->json) {
@@ -484,12 +486,10 @@ run_locked(const struct options *opts, char **names, int nnames, int steps)
 	} else {
 		status = report_run(opts, results, n, steps == DO_SYNC,
 		    cfg->root);
-		if (stop_signal != 0) {
+		if (stop_signal != 0)
 			fprintf(stderr, "dsmirror: interrupted by signal %d; every "
 			    "mirror is as it was or complete\n",
 			    (int)stop_signal);
-			status = 128 + stop_signal;
-		}
 	}
 	lock_release(lock);
 	free_results(results, n);

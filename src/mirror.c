@@ -976,6 +976,38 @@ mirror_fetch(struct fetch_report *out, const struct mirror_opts *opts)
 	return err;
 }
 
+/* A folder git would take for a repository: HEAD, objects and refs. */
+static int
+looks_like_git_dir(const char *path)
+{
+	static const char *const parts[] = { "HEAD", "objects/pack", "refs",
+	    NULL };
+	struct stat st;
+	int ok = 1;
+
+	for (const char *const *part = parts; ok && *part != NULL; part++) {
+		char *p = util_path_join(path, *part);
+		ok = p != NULL && lstat(p, &st) == 0 &&
+		    (strcmp(*part, "HEAD") == 0 ? S_ISREG(st.st_mode) :
+		    S_ISDIR(st.st_mode));
+		free(p);
+	}
+	return ok;
+}
+
+void
+mirror_recover(const char *root, const char *name)
+{
+	char *path = mirror_path(root, name);
+	struct stat st;
+
+	/* Without libgit2 (the caller may fork workers): a cheap look. */
+	if (path != NULL && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    looks_like_git_dir(path))
+		recover(path);
+	free(path);
+}
+
 struct dsm_error *
 mirror_cleanup_root(const char *root)
 {

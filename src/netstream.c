@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -36,6 +37,16 @@ struct netstream {
  * streams lives here; it is set once, before any stream exists.
  */
 static int stream_timeout = 120;
+
+/*
+ * The host and port of this process's first connection.  A worker fetches
+ * one repository, so every later connection must go there too: one that
+ * does not follows a redirect to another host, which dsmirror refuses (a
+ * mirror's source is the URL in mirrors.json, not wherever the server
+ * points).  Behind a proxy every connection goes to the proxy, so the
+ * check then sees nothing to refuse.
+ */
+static char *first_host, *first_port;
 
 static int
 net_fail(const char *fmt, const char *host, const char *detail)
@@ -76,6 +87,31 @@ connect_within(int s, const struct addrinfo *ai)
 }
 
 static int
+check_same_host(const struct netstream *st)
+{
+	char msg[768];
+
+	if (first_host == NULL) {
+		first_host = strdup(st->host);
+		first_port = strdup(st->port);
+		if (first_host == NULL || first_port == NULL) {
+			git_error_set_oom();
+			return -1;
+		}
+		return 0;
+	}
+	if (strcasecmp(st->host, first_host) == 0 &&
+	    strcmp(st->port, first_port) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "the server redirected to another host "
+	    "(%.200s port %.20s, not %.200s port %.20s); dsmirror does not "
+	    "follow it: if the repository has moved, put its new URL in "
+	    "mirrors.json", st->host, st->port, first_host, first_port);
+	git_error_set_str(GIT_ERROR_NET, msg);
+	return -1;
+}
+
+static int
 ns_connect(git_stream *stream)
 {
 	struct netstream *st = (struct netstream *)stream;
@@ -84,6 +120,8 @@ ns_connect(git_stream *stream)
 	struct timeval tv = { .tv_sec = stream_timeout };
 	int rc, one = 1, last = 0;
 
+	if ((rc = check_same_host(st)) != 0)
+		return rc;
 	rc = getaddrinfo(st->host, st->port, &hints, &res);
 	if (rc != 0)
 		return net_fail("cannot resolve %s: %s", st->host,

@@ -265,6 +265,9 @@ reap(struct pool *pool, struct slot *slot)
 		;
 	/* A result that arrived with the kill still counts. */
 	if (!slot->got_result) {
+		/* Stopped, or silent too long: clean up after it now. */
+		mirror_recover(pool->opts->root,
+		    pool->results[slot->index].spec->name);
 		if (slot->timed_out)
 			set_error(f, "no progress for %.0f s: transfer aborted "
 			    "(--timeout)", pool->opts->timeout);

@@ -125,7 +125,8 @@ free_port() {
 # GIT_PORT, GIT_BASE and GIT_ACCESS_LOG (flushed when the server stops).
 # A restart after git_server_stop keeps the port, so URLs stay valid.
 # GIT_SERVER_KBPS=N caps each connection at N kB/s, to make a big transfer
-# last long enough to be interrupted.
+# last long enough to be interrupted. GIT_SERVER_CGI=PROGRAM serves through
+# PROGRAM instead of git-http-backend (corrupt_backend_start uses it).
 git_server_start() {
 	local port=${GIT_PORT:-$(free_port)} conf=$T/lighttpd.conf
 	GIT_ACCESS_LOG=$T/lighttpd-access.log
@@ -139,7 +140,7 @@ git_server_start() {
 		server.stream-response-body = 1
 		server.modules = ( "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog" )
 		accesslog.filename = "$GIT_ACCESS_LOG"
-		alias.url = ( "/" => "$(git --exec-path)/git-http-backend/" )
+		alias.url = ( "/" => "${GIT_SERVER_CGI:-$(git --exec-path)/git-http-backend}/" )
 		cgi.assign = ( "" => "" )
 		setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$T/upstream",
 		                           "GIT_HTTP_EXPORT_ALL" => "1" )
@@ -159,6 +160,21 @@ git_server_start() {
 git_server_started() { grep -q 'server started' "$T/lighttpd-error.log" || gone "$GIT_PID"; }
 
 git_server_stop() { stop "$GIT_PID"; }
+
+# corrupt_backend_start: git_server_start, with tests/corrupt_backend.py in
+# front of git-http-backend; corrupt_mode MODE (flip, trailer, cut, or nothing)
+# says how it spoils the packs it sends from now on.
+corrupt_backend_start() {
+	cat >"$T/corrupt-backend" <<-EOF
+		#!/bin/sh
+		GIT_EXEC_DIR='$(git --exec-path)' CORRUPT_MODE_FILE='$T/corrupt.mode' \
+		    exec '$PYTHON' '$TESTS_DIR/corrupt_backend.py'
+	EOF
+	chmod +x "$T/corrupt-backend"
+	GIT_SERVER_CGI=$T/corrupt-backend git_server_start
+}
+
+corrupt_mode() { printf '%s\n' "${1:-}" >"$T/corrupt.mode"; }
 
 # stall_server_start [BANNER]: a listener on 127.0.0.1 that accepts connections
 # and never answers; it adds a line to $STALL_LOG for each connection. With
