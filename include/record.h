@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "error.h"
 #include "result.h"
 
@@ -25,6 +27,15 @@ struct dsm_error *record_fetch(const char *root,
 /* Records the verdicts of each verified repo, at time now. */
 struct dsm_error *record_verify(const char *root,
     const struct repo_result *results, size_t n, time_t now);
+
+/*
+ * The recorded fetch or verify section as dsmirror writes it: a new object
+ * with only the keys above, each of its type (a hand-edited file may hold
+ * anything).  NULL when sec is not an object or is malformed; then *why, if
+ * not NULL, says what is wrong.
+ */
+json_t *record_fetch_section(const json_t *sec, const char **why);
+json_t *record_verify_section(const json_t *sec, const char **why);
 
 /* Parses "2026-11-23T10:15:00Z"; returns -1 when it is not that. */
 time_t record_parse_time(const char *s);

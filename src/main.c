@@ -208,6 +208,11 @@ catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * A file size limit (ulimit -f, systemd's LimitFSIZE) then fails the
+	 * write with EFBIG, which is reported, rather than killing the run.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 /*

@@ -1,6 +1,7 @@
 /*
  * record.c - the fetch and verify sections of each repo's state.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,13 @@ update_state(const char *root, const struct repo_result *r,
 
 	if ((err = state_load(root, r->spec->name, &state, &note)) != NULL)
 		return err;
-	free(note);	/* a corrupt record was set aside: start afresh */
+	/* A corrupt record was set aside: say so, and start afresh. */
+	if (note != NULL) {
+		char buf[1024];	/* the note quotes the file: no raw bytes */
+		fprintf(stderr, "dsmirror: warning: %s\n",
+		    util_sanitize(buf, sizeof(buf), note));
+	}
+	free(note);
 	if (update(state, r, now) == -1)
 		err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	else
@@ -35,13 +42,115 @@ str_or_null(const char *s)
 	return s != NULL && *s != '\0' ? json_string(s) : json_null();
 }
 
-/* A new reference to old[key], or null. */
+/* A new reference to the string old[key], or null. */
 static json_t *
 keep(const json_t *old, const char *key)
 {
 	json_t *v = json_object_get(old, key);
 
-	return v != NULL ? json_incref(v) : json_null();
+	return json_is_string(v) ? json_incref(v) : json_null();
+}
+
+enum { T_STR = 1, T_NULL = 2, T_NUM = 4, T_BOOL = 8 };
+
+struct field {
+	const char *key;
+	int types;
+};
+
+static int
+has_type(const json_t *v, int types)
+{
+	return ((types & T_STR) && json_is_string(v)) ||
+	    ((types & T_NULL) && json_is_null(v)) ||
+	    ((types & T_NUM) && json_is_number(v)) ||
+	    ((types & T_BOOL) && json_is_boolean(v));
+}
+
+/*
+ * Copies the keys of fields from obj into out; a key that is missing is
+ * left out, one of another type makes the whole thing malformed (-1).
+ */
+static int
+pick(json_t *out, const json_t *obj, const struct field *fields)
+{
+	for (const struct field *f = fields; f->key != NULL; f++) {
+		json_t *v = json_object_get(obj, f->key);
+		if (v == NULL)
+			continue;
+		if (!has_type(v, f->types) ||
+		    json_object_set(out, f->key, v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+json_t *
+record_fetch_section(const json_t *sec, const char **why)
+{
+	static const struct field fields[] = {
+		{ "last_attempt", T_STR | T_NULL },
+		{ "last_success", T_STR | T_NULL },
+		{ "result", T_STR },
+		{ "head", T_STR | T_NULL },
+		{ "head_ref", T_STR | T_NULL },
+		{ "error", T_STR | T_NULL },
+		{ "seconds", T_NUM },
+		{ NULL, 0 },
+	};
+	json_t *out = json_object();
+
+	if (out == NULL || !json_is_object(sec) || pick(out, sec, fields)) {
+		if (why != NULL)
+			*why = "its fetch section is malformed";
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+json_t *
+record_verify_section(const json_t *sec, const char **why)
+{
+	static const struct field fields[] = {
+		{ "checked_at", T_STR },
+		{ "stale", T_BOOL },
+		{ NULL, 0 },
+	};
+	static const struct field lic_fields[] = {
+		{ "path", T_STR },
+		{ "verdict", T_STR },
+		{ "sha256", T_STR | T_NULL },
+		{ "detail", T_STR | T_NULL },
+		{ NULL, 0 },
+	};
+	json_t *out = json_object(), *list = json_array(), *v;
+	const json_t *lics = json_object_get(sec, "licenses");
+	size_t i;
+	int bad = out == NULL || list == NULL || !json_is_object(sec) ||
+	    pick(out, sec, fields) || !json_is_array(lics);
+
+	json_array_foreach(lics, i, v) {
+		json_t *lic = json_object();
+		if (bad || lic == NULL || !json_is_object(v) ||
+		    pick(lic, v, lic_fields) ||
+		    !json_is_string(json_object_get(lic, "path")) ||
+		    !json_is_string(json_object_get(lic, "verdict")) ||
+		    json_array_append_new(list, lic) == -1) {
+			json_decref(lic);
+			bad = 1;
+			break;
+		}
+	}
+	if (bad || json_object_set_new(out, "licenses", list) == -1) {
+		if (why != NULL)
+			*why = "its verify section is malformed";
+		json_decref(out);
+		if (bad)
+			json_decref(list);
+		return NULL;
+	}
+	return out;
 }
 
 static int

@@ -63,17 +63,27 @@ repo_status(const char *root, const struct repo_result *r, time_t now,
 		dsm_error_free(err);
 		return NULL;
 	}
-	fetch = json_object_get(state, "fetch") != NULL ?
-	    json_deep_copy(json_object_get(state, "fetch")) : json_null();
-	ver = json_object_get(state, "verify") != NULL ?
-	    json_deep_copy(json_object_get(state, "verify")) : json_null();
+	/* Only what dsmirror writes, of its type: the file may be edited. */
+	const char *why = NULL;
+	fetch = json_object_get(state, "fetch") == NULL ? NULL :
+	    record_fetch_section(json_object_get(state, "fetch"), &why);
+	ver = json_object_get(state, "verify") == NULL ? NULL :
+	    record_verify_section(json_object_get(state, "verify"), &why);
+	if (why != NULL && note == NULL)
+		note = util_printf("the state file of %s is unreadable in part "
+		    "(%s); the next run rewrites it", r->spec->name, why);
+	fetch = fetch != NULL ? fetch : json_null();
+	ver = ver != NULL ? ver : json_null();
 	rel = json_null();
 	if (json_is_object(json_object_get(state, "releases"))) {
 		const json_t *s = json_object_get(state, "releases");
+		const json_t *at = json_object_get(s, "checked_at");
+		const json_t *latest = json_object_get(s, "latest");
+		const json_t *repo = json_object_get(s, "repo");
 		rel = json_pack("{s:O?, s:O?, s:O?}", "checked_at",
-		    json_object_get(s, "checked_at"), "latest_tag",
-		    json_object_get(s, "latest"), "repo",
-		    json_object_get(s, "repo"));
+		    json_is_string(at) ? at : NULL, "latest_tag",
+		    json_is_string(latest) ? latest : NULL, "repo",
+		    json_is_object(repo) ? repo : NULL);
 	}
 	add_age(fetch, "last_attempt", now);
 	add_age(fetch, "last_success", now);
