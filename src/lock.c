@@ -57,8 +57,10 @@ lock_acquire(struct lock **out, const char *root)
 	 */
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		err = errno == EWOULDBLOCK ? dsm_error_new(DSM_ERR_LOCKED,
-		    "workers of a stopped dsmirror run still use %s; try "
-		    "again in a moment", root) : dsm_error_errno(DSM_ERR_SYSTEM,
+		    "another process holds the lock on %s (workers of a "
+		    "stopped dsmirror run, or a program such as flock(1)); "
+		    "try again in a moment", root) :
+		    dsm_error_errno(DSM_ERR_SYSTEM,
 		    errno, "cannot lock %s", path);
 		goto done;
 	}
