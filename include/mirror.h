@@ -59,11 +59,13 @@ char *mirror_path(const char *root, const char *name);
 
 /*
  * Initialises libgit2 for fetching in this process: network streams whose
- * connects, reads and writes wait at most timeout seconds (netstream.h).
+ * connects, reads and writes wait at most timeout seconds (netstream.h),
+ * and TLS trusts the CA certificates in the file cacert (NULL: the
+ * system's).
  * Call once per process, before any other mirror_* call, and never in a
  * process that will fork workers.
  */
-struct dsm_error *mirror_global_init(int timeout);
+struct dsm_error *mirror_global_init(int timeout, const char *cacert);
 
 /*
  * Clones the mirror of opts->spec when it does not exist, else updates it.

@@ -27,6 +27,7 @@ struct worker_opts {
 	const char *root;		/* exists, and is locked by us */
 	int jobs;			/* processes at once, >= 1 */
 	double timeout;			/* seconds without progress, > 0 */
+	const char *cacert;		/* CA bundle for TLS, or NULL */
 	/* Called with each progress report of repo results[index]. */
 	void (*on_progress)(size_t index, const struct fetch_progress *p,
 	    void *payload);

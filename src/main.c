@@ -106,9 +106,9 @@ static const char usage_text[] =
 "      --no-progress    no live progress\n"
 "      --timeout SECS   abort a transfer that makes no progress for SECS\n"
 "                       seconds (default: 120)\n"
-"      --cacert FILE    CA certificates for the GitHub API (default:\n"
-"                       $CURL_CA_BUNDLE, else $SSL_CERT_FILE, else the\n"
-"                       system's)\n"
+"      --cacert FILE    CA certificates for TLS, for the GitHub API and git\n"
+"                       over https (default: $CURL_CA_BUNDLE, else\n"
+"                       $SSL_CERT_FILE, else the system's)\n"
 "      --api-wait SECS  wait at most SECS for a GitHub rate limit to reset;\n"
 "                       longer, and the run stops asking (default: 60)\n"
 "  -h, --help           this help\n"
@@ -432,6 +432,7 @@ fetch_all(const struct options *opts, const struct config *cfg,
 	display.progress = progress_new(stderr, results, n, show);
 	struct worker_opts wopts = {
 		.root = cfg->root,
+		.cacert = ca_bundle(opts),
 		.jobs = opts->jobs,
 		.timeout = opts->timeout,
 		.on_progress = on_progress,

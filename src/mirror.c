@@ -930,7 +930,7 @@ mirror_path(const char *root, const char *name)
 }
 
 struct dsm_error *
-mirror_global_init(int timeout)
+mirror_global_init(int timeout, const char *cacert)
 {
 	struct dsm_error *err;
 
@@ -941,6 +941,10 @@ mirror_global_init(int timeout)
 	/* Objects, packs and refs reach the disk before they are used. */
 	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0)
 		return git_fail(DSM_ERR_SYSTEM, "cannot enable fsync");
+	/* Replaces the system's CAs, as curl's CAINFO does for the API. */
+	if (cacert != NULL &&
+	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, cacert, NULL) < 0)
+		return git_fail(DSM_ERR_SYSTEM, cacert);
 	return NULL;
 }
 

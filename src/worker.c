@@ -106,7 +106,7 @@ child_main(int fd, pid_t parent, const struct worker_opts *opts,
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 
-	err = mirror_global_init((int)opts->timeout);
+	err = mirror_global_init((int)opts->timeout, opts->cacert);
 	if (err == NULL)
 		err = mirror_fetch(&rep, &mopts);
 	if (err != NULL) {
