@@ -57,7 +57,7 @@ struct command {
 	const char *summary;
 };
 
-/* Set by the SIGINT/SIGTERM handler: the signal that asks us to stop. */
+/* Set by the SIGINT/SIGTERM/SIGHUP handler: the signal that asks us to stop. */
 static volatile sig_atomic_t stop_signal;
 
 static int cmd_sync(const struct options *, char **, int);
@@ -207,6 +207,7 @@ catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);	/* the terminal closed */
 	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * A file size limit (ulimit -f, systemd's LimitFSIZE) then fails the

@@ -104,6 +104,7 @@ child_main(int fd, pid_t parent, const struct worker_opts *opts,
 		_exit(1);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 
 	err = mirror_global_init((int)opts->timeout, opts->cacert);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGTERM and SIGINT in the middle of a sync stop it cleanly: the run exits
+# SIGTERM, SIGINT and SIGHUP in the middle of a sync stop it cleanly: the run exits
 # 128+N soon after, says so, leaves no temporary clone, no partial pack and no
 # worker behind, releases the lock, and every mirror is as it was (fsck
 # clean); the next run completes the work. The same while the releases step
@@ -33,7 +33,7 @@ receiving() {
 		[ -n "$(find "$ROOT/upd.git/objects/pack" -name 'pack_git2_*' -size +100k)" ]
 }
 
-for sig in TERM INT; do
+for sig in TERM INT HUP; do
 	spawn "${run_args[@]}" sync
 	run=$SPAWNED
 	sleep 0.2   # bash starts it with INT ignored until the exec, as in any background job
