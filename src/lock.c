@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lock.h"
@@ -28,10 +29,19 @@ lock_acquire(struct lock **out, const char *root)
 	path = util_path_join(root, LOCK_FILE);
 	if (path == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/*
+	 * 0600: anyone who can open the file can lock it, and so block every
+	 * run.  A file left by an older version is made private too.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot open %s",
 		    path);
+		goto done;
+	}
+	if (fchmod(fd, 0600) == -1) {
+		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot make %s "
+		    "private", path);
 		goto done;
 	}
 	if (fcntl(fd, F_SETLK, &fl) == -1) {

@@ -256,15 +256,25 @@ static struct dsm_error *
 list_upstream(struct fetch *f)
 {
 	git_remote_connect_options copts;
+	git_remote_create_options ropts;
 	const git_remote_head **heads;
 	struct dsm_error *err;
 	size_t n;
 
 	git_remote_connect_options_init(&copts,
 	    GIT_REMOTE_CONNECT_OPTIONS_VERSION);
+	git_remote_create_options_init(&ropts,
+	    GIT_REMOTE_CREATE_OPTIONS_VERSION);
 
-	if (git_remote_create_anonymous(&f->remote, f->repo,
-	    f->opts->spec->url) < 0)
+	/*
+	 * Anonymous, and the URL as mirrors.json says: no url.*.insteadOf
+	 * of a git configuration may send the fetch elsewhere.
+	 */
+	ropts.repository = f->repo;
+	ropts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
+	    GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(&f->remote, f->opts->spec->url,
+	    &ropts) < 0)
 		return git_fail(DSM_ERR_REMOTE, f->url);
 	fill_callbacks(f, &copts.callbacks);
 	copts.proxy_opts.type = GIT_PROXY_AUTO;

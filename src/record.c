@@ -85,6 +85,15 @@ pick(json_t *out, const json_t *obj, const struct field *fields)
 	return 0;
 }
 
+/* 40 (SHA-1) or 64 (SHA-256) lowercase hex digits. */
+static int
+is_object_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return s[n] == '\0' && (n == 40 || n == 64);
+}
+
 json_t *
 record_fetch_section(const json_t *sec, const char **why)
 {
@@ -99,8 +108,10 @@ record_fetch_section(const json_t *sec, const char **why)
 		{ NULL, 0 },
 	};
 	json_t *out = json_object();
+	const char *head = json_string_value(json_object_get(sec, "head"));
 
-	if (out == NULL || !json_is_object(sec) || pick(out, sec, fields)) {
+	if (out == NULL || !json_is_object(sec) || pick(out, sec, fields) ||
+	    (head != NULL && !is_object_id(head))) {
 		if (why != NULL)
 			*why = "its fetch section is malformed";
 		json_decref(out);

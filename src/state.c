@@ -15,6 +15,27 @@ state_path(const char *root, const char *name, const char *suffix)
 	return util_printf("%s/%s/%s.json%s", root, STATE_DIR, name, suffix);
 }
 
+/*
+ * The state folder must be a folder, not a symlink: whoever could point
+ * it elsewhere would choose where dsmirror writes.
+ */
+static struct dsm_error *
+check_dir(const char *root)
+{
+	char *dir = util_printf("%s/%s", root, STATE_DIR);
+	struct dsm_error *err = NULL;
+	struct stat st;
+
+	if (dir == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		err = dsm_error_new(DSM_ERR_SYSTEM, "%s is not a folder (a "
+		    "symlink, or a file): move it away, dsmirror makes its "
+		    "own", dir);
+	free(dir);
+	return err;
+}
+
 static json_t *
 fresh(void)
 {
@@ -23,18 +44,20 @@ fresh(void)
 
 /* Sets the unreadable file aside and returns the note that says so. */
 static char *
-set_aside(const char *path, const char *why)
+set_aside(const char *root, const char *path, const char *why)
 {
 	char *aside = util_printf("%s.corrupt", path);
+	struct dsm_error *err = check_dir(root);
 	char *note;
 
-	if (aside != NULL && rename(path, aside) == 0)
+	if (err == NULL && aside != NULL && rename(path, aside) == 0)
 		note = util_printf("the state file %s was unreadable (%s); kept "
 		    "as %s and started afresh", path, why, aside);
 	else
 		note = util_printf("the state file %s was unreadable (%s); "
 		    "started afresh", path, why);
 	free(aside);
+	dsm_error_free(err);
 	return note;
 }
 
@@ -90,7 +113,7 @@ load(const char *root, const char *name, json_t **out, char **note,
 		return NULL;
 	}
 	if (state == NULL) {
-		*note = set_aside(path, why);
+		*note = set_aside(root, path, why);
 		state = fresh();
 	}
 	free(path);
@@ -124,6 +147,8 @@ state_save(const char *root, const char *name, const json_t *state)
 		err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	if (err == NULL)
 		err = util_mkdir_p(dir, 0755);
+	if (err == NULL)
+		err = check_dir(root);
 	if (err == NULL) {
 		size_t len = strlen(text);
 		text[len] = '\n';	/* json_dumps() left room: it is NUL */

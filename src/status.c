@@ -117,7 +117,7 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 	const json_t *f = json_object_get(s, "fetch");
 	const json_t *rel = json_object_get(s, "release");
 	const json_t *ver = json_object_get(s, "verify");
-	char name[128], age[32], age2[32], buf[1024], buf2[256];
+	char name[128], age[32], age2[32], buf[1024], buf2[256], verdict[32];
 	const json_t *v;
 	size_t i;
 
@@ -143,7 +143,8 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 			    str(f, "head_ref") : "";
 			if (strncmp(ref, "refs/heads/", 11) == 0)
 				ref += 11;
-			fprintf(out, ", head %.7s %s", str(f, "head"),
+			fprintf(out, ", head %.7s %s", util_sanitize(buf,
+			    sizeof(buf), str(f, "head")),
 			    util_sanitize(buf2, sizeof(buf2), ref));
 		}
 	} else {
@@ -170,8 +171,10 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 		if (str(v, "verdict") != NULL && strcmp(str(v, "verdict"), "ok"))
 			fprintf(out, "%-*s  %s: %s: %s\n", width, "",
 			    util_sanitize(buf2, sizeof(buf2), str(v, "path")),
-			    str(v, "verdict"), util_sanitize(buf, sizeof(buf),
-			    str(v, "detail") ? str(v, "detail") : ""));
+			    util_sanitize(verdict, sizeof(verdict),
+			    str(v, "verdict")),
+			    util_sanitize(buf, sizeof(buf), str(v, "detail") ?
+			    str(v, "detail") : ""));
 	}
 	if (str(s, "note") != NULL)
 		fprintf(out, "%-*s  note: %s\n", width, "", util_sanitize(buf,

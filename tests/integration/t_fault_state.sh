@@ -31,21 +31,26 @@ corrupt() {
 	symlink) ln -s "$T/outside.txt" "$state" ;;
 	fifo) mkfifo "$state" ;;
 	shape) echo '{"version": 1, "fetch": "yesterday", "verify": [1, 2]}' >"$state" ;;
+	escapes) printf '%s\n' '{"version": 1, "fetch": {"head": "\u001b[2J\u001b[31m", "result": "x"},' \
+	               '"verify": {"checked_at": "x", "licenses": [{"path": "LICENSE", "verdict": "\u001b]0;pwned\u0007"}]}}' >"$state" ;;
 	types) echo '{"version": 1, "fetch": {"last_success": 12, "error": 5, "head": []},
 	              "verify": {"checked_at": "x", "licenses": [{"path": 1}]},
 	              "releases": {"latest": {"x": 1}, "checked_at": []}}' >"$state" ;;
 	esac
 }
 
-for kind in empty truncated binary nul array version directory symlink fifo shape types; do
+for kind in empty truncated binary nul array version directory symlink fifo shape types escapes; do
 	corrupt "$kind"
 	before=$(tree_digest "$ROOT")
 
 	# status reads, reports, and writes nothing.
-	assert_exit 0 dsm status
+	rc=0
+	dsm status >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = 0 ] || [ "$kind" = escapes ] || fail "$kind: status exited $rc"
 	assert_contains "$T/out" "note: the state file"
 	assert_contains "$T/out" "unreadable"
-	assert_exit 0 dsm status --json
+	! grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T/out" "$T/err" || fail "$kind: status printed control characters: $(cat -v "$T/out")"
+	dsm status --json >"$T/out" 2>"$T/err" || true
 	"$PYTHON" - "$T/out" <<-'EOF' || fail "$kind: status --json shows what is not of its type"
 		import json, sys
 		r1 = next(r for r in json.load(open(sys.argv[1]))["repos"] if r["name"] == "r1")
@@ -62,7 +67,7 @@ for kind in empty truncated binary nul array version directory symlink fifo shap
 	# sync starts r1's state afresh and says so; r2 and the mirrors are kept.
 	assert_exit 0 dsm sync
 	case $kind in
-	shape | types) [ ! -e "$state.corrupt" ] || fail "$kind: a readable file was set aside" ;;
+	shape | types | escapes) [ ! -e "$state.corrupt" ] || fail "$kind: a readable file was set aside" ;;
 	*)
 		assert_contains "$T/err" "warning: the state file $state was unreadable"
 		[ -e "$state.corrupt" ] || [ -L "$state.corrupt" ] ||
@@ -83,4 +88,17 @@ for kind in empty truncated binary nul array version directory symlink fifo shap
 		"$kind: r2's recorded head"
 	echo "$kind: reported by status, set aside and rebuilt by sync"
 done
+
+# The state folder itself replaced by a symlink: never written through.
+mkdir "$T/elsewhere"
+mv "$ROOT/.dsmirror" "$T/state-folder"
+ln -s "$T/elsewhere" "$ROOT/.dsmirror"
+for cmd in fetch sync; do
+	assert_exit 3 dsm "$cmd"
+	assert_contains "$T/err" "$ROOT/.dsmirror is not a folder (a symlink, or a file): move it away"
+done
+[ -z "$(ls -A "$T/elsewhere")" ] || fail "dsmirror wrote through the symlinked state folder: $(ls -A "$T/elsewhere")"
+rm "$ROOT/.dsmirror"
+mv "$T/state-folder" "$ROOT/.dsmirror"
+assert_exit 0 dsm sync
 fsck_all "$ROOT"

@@ -74,3 +74,15 @@ assert_exit 3 dsm fetch
 assert_contains "$T/err" "the server redirected to another host"
 assert_eq "$digest" "$(tree_digest "$ROOT/r1.git")" "the mirror whose URL redirects elsewhere"
 fsck_all "$ROOT"
+
+# A git configuration cannot send a fetch elsewhere either: url.*.insteadOf
+# (in ~/.gitconfig or the mirror's own config) is not applied to the URL of
+# mirrors.json.
+write_config "$CONFIG" r1="$GIT_BASE/r1.git"
+git config --global "url.http://127.0.0.1:9/.insteadOf" "$GIT_BASE/"
+git -C "$ROOT/r1.git" config "url.http://127.0.0.1:9/.insteadOf" "$GIT_BASE/"
+assert_exit 0 dsm fetch
+assert_refs_equal "$T/upstream/r1.git" "$ROOT/r1.git"
+git config --global --remove-section "url.http://127.0.0.1:9/"
+git -C "$ROOT/r1.git" config --remove-section "url.http://127.0.0.1:9/"
+fsck_all "$ROOT"

@@ -45,12 +45,12 @@ writable=$(find "$ROOT" "$T/junit.xml" "$T/metrics.prom" ! -type l -perm /022)
 assert_eq 755 "$(mode_of "$ROOT")" "root under umask 022"
 assert_eq 755 "$(mode_of "$ROOT/.dsmirror")" "state folder under umask 022"
 assert_eq 644 "$(mode_of "$ROOT/.dsmirror/r1.json")" "state file under umask 022"
-assert_eq 644 "$(mode_of "$ROOT/.dsmirror.lock")" "lock file under umask 022"
+assert_eq 600 "$(mode_of "$ROOT/.dsmirror.lock")" "lock file under umask 022 (whoever can open it can lock it)"
 assert_eq 755 "$(mode_of "$ROOT/r1.git")" "mirror under umask 022"
 assert_eq 644 "$(mode_of "$ROOT/r1.git/config")" "mirror config under umask 022"
 assert_eq 644 "$(mode_of "$T/junit.xml")" "JUnit report under umask 022"
 assert_eq 644 "$(mode_of "$T/metrics.prom")" "metrics under umask 022"
-readable=$(find "$ROOT" -type f ! -perm -044)
+readable=$(find "$ROOT" -type f ! -perm -044 ! -name .dsmirror.lock)
 [ -z "$readable" ] || fail "not readable by group and others under umask 022: $readable"
 
 # ---- umask 077
@@ -68,11 +68,29 @@ assert_eq 644 "$(mode_of "$T/junit.xml")" "JUnit report under umask 077"
 assert_eq 644 "$(mode_of "$T/metrics.prom")" "metrics under umask 077"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	chmod 711 "$T"   # let nobody walk to the root, as if it were /srv/dsmirror
+	# ... and to $T: the runner's temp folders are private.
+	d=$T
+	while d=$(dirname "$d") && [ "$d" != / ]; do
+		[ "$(( 0$(mode_of "$d") & 1 ))" = 1 ] || chmod o+x "$d"
+	done
 	nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	echo visible >"$T/visible"
+	nobody cat "$T/visible" >/dev/null || fail "user nobody cannot reach $T: the checks below would prove nothing"
 	! nobody ls "$ROOT" >/dev/null 2>&1 || fail "user nobody can list the root under umask 077"
 	! nobody cat "$ROOT/.dsmirror/r1.json" >/dev/null 2>&1 || fail "user nobody can read a state file"
 	! nobody cat "$ROOT/r1.git/config" >/dev/null 2>&1 || fail "user nobody can read a mirror"
 	chmod 700 "$T"
+	# Under 022, where others can read the mirrors, they still cannot take
+	# the lock (and so block every run); a lock file made 0644 by an older
+	# version is made private again by the next run.
+	chmod 755 "$T" "$ROOT" "$ROOT/.dsmirror"
+	chmod 644 "$ROOT/.dsmirror.lock"
+	(umask 022; "$DSMIRROR" -c "$CONFIG" -q fetch) || fail "fetch with a 0644 lock file failed"
+	assert_eq 600 "$(mode_of "$ROOT/.dsmirror.lock")" "a 0644 lock file after a run"
+	! nobody flock -n -s "$ROOT/.dsmirror.lock" true 2>/dev/null ||
+		fail "user nobody can lock the root"
+	nobody cat "$ROOT/.dsmirror/r1.json" >/dev/null || fail "user nobody cannot reach the root: the lock check proves nothing"
+	chmod 700 "$T" "$ROOT" "$ROOT/.dsmirror"
 fi
 
 # ---- the token
