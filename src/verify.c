@@ -64,7 +64,10 @@ read_file(struct text *t, git_repository *repo, const git_commit *commit,
     const char *path, git_oid *blob_id)
 {
 	git_tree_entry *entry;
+	git_object_t type;
 	git_tree *tree;
+	git_odb *odb;
+	size_t size;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -81,6 +84,20 @@ read_file(struct text *t, git_repository *repo, const git_commit *commit,
 	}
 	git_oid_cpy(blob_id, git_tree_entry_id(entry));
 	git_tree_entry_free(entry);
+	/*
+	 * A blob too large to be a license is not read at all (upstream
+	 * chooses its size): t->data stays NULL, t->len says how large.
+	 */
+	if ((rc = git_repository_odb(&odb, repo)) < 0)
+		return rc;
+	rc = git_odb_read_header(&size, &type, odb, blob_id);
+	git_odb_free(odb);
+	if (rc < 0)
+		return rc;
+	if (size > LICENSE_MAX_SIZE) {
+		t->len = size;
+		return 0;
+	}
 	if ((rc = git_blob_lookup(&t->blob, repo, blob_id)) < 0)
 		return rc;
 	t->data = git_blob_rawcontent(t->blob);
@@ -121,6 +138,7 @@ diff_against_pin(struct license_report *l, git_repository *repo,
 		}
 		/* Most commits leave the file alone: skip unchanged blobs. */
 		if ((!have_last || !git_oid_equal(&blob_id, &last_blob)) &&
+		    t.data != NULL &&
 		    license_fingerprint(sha, t.data, t.len) == 0 &&
 		    strcmp(sha, pin) == 0) {
 			found = license_diff(&l->change, t.data, t.len,
