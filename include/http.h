@@ -111,7 +111,8 @@ int http_rate_limited(const struct http *h, time_t *until);
 /*
  * Finds the rel="next" target in the value of a Link header and sets *out
  * to a copy of it (caller frees), or to NULL when there is none.  Returns
- * -1 when the value is malformed or out of memory.
+ * 0, or -1 with *out NULL when the value is malformed (anywhere, even after
+ * the next link) or out of memory.
  */
 int http_link_next(const char *value, char **out);
 

@@ -94,15 +94,22 @@ fail(const struct ctx *c, int at_key, const char *fmt, ...)
 static struct dsm_error *
 fail(const struct ctx *c, int at_key, const char *fmt, ...)
 {
-	char where[256], msg[1024], safe[1024];
+	char raw[2048], where[256], safe[1024];
 	int line, col;
 	va_list ap;
 
+	/*
+	 * The key path holds the file's own keys, so it is sanitised like the
+	 * message.  Both are written into raw, larger than their sanitised
+	 * copies, so that util_sanitize() is what cuts a long one: never in
+	 * the middle of a character.
+	 */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	util_sanitize(safe, sizeof(safe), msg);
-	path_string(c, where, sizeof(where));
+	util_sanitize(safe, sizeof(safe), raw);
+	path_string(c, raw, sizeof(raw));
+	util_sanitize(where, sizeof(where), raw);
 	if (jsonpos_find(c->text, c->len, c->path, c->depth, at_key, &line,
 	    &col) == 0)
 		return dsm_error_new(DSM_ERR_USAGE, "%s:%d:%d: %s: %s", c->file,
@@ -587,8 +594,12 @@ load_top(struct ctx *c, json_t *top, struct config *cfg)
 	}
 	if (cfg->api == NULL)
 		cfg->api = strdup(CONFIG_DEFAULT_API);
-	else if (cfg->api[strlen(cfg->api) - 1] == '/')
-		cfg->api[strlen(cfg->api) - 1] = '\0';
+	else {
+		/* Every '/' at the end: check_api() leaves a host before. */
+		size_t n = strlen(cfg->api);
+		while (n > 0 && cfg->api[n - 1] == '/')
+			cfg->api[--n] = '\0';
+	}
 
 	/* A relative root belongs to the config file, not to the cwd. */
 	const char *r = root != NULL ? root : CONFIG_DEFAULT_ROOT;

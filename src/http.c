@@ -118,7 +118,7 @@ http_link_next(const char *value, char **out)
 		if (*s == '\0')
 			return 0;
 		if (*s != '<' || (end = strchr(s + 1, '>')) == NULL)
-			return -1;
+			goto malformed;
 		url = s + 1;
 		urllen = (size_t)(end - url);
 		s = skip_space(end + 1);
@@ -126,7 +126,7 @@ http_link_next(const char *value, char **out)
 			const char *name = skip_space(s + 1), *val;
 			size_t namelen = strcspn(name, "=;, \t"), vallen = 0;
 			if (namelen == 0)
-				return -1;
+				goto malformed;
 			s = skip_space(name + namelen);
 			val = s;
 			if (*s == '=') {
@@ -134,7 +134,7 @@ http_link_next(const char *value, char **out)
 				if (*s == '"') {
 					const char *q = strchr(s + 1, '"');
 					if (q == NULL)
-						return -1;
+						goto malformed;
 					val = s + 1;
 					vallen = (size_t)(q - val);
 					s = q + 1;
@@ -150,14 +150,19 @@ http_link_next(const char *value, char **out)
 			s = skip_space(s);
 		}
 		if (*s != ',' && *s != '\0')
-			return -1;
+			goto malformed;
 		if (next && *out == NULL) {
 			if (urllen == 0)
-				return -1;
+				goto malformed;
 			if ((*out = strndup(url, urllen)) == NULL)
-				return -1;
+				goto malformed;
 		}
 	}
+malformed:
+	/* The next link may come before a malformed value: no half answer. */
+	free(*out);
+	*out = NULL;
+	return -1;
 }
 
 /* Parses url into a CURLU handle, or returns NULL. */

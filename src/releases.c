@@ -114,8 +114,9 @@ fits(const char *s, enum kind k)
 
 static const char *const kind_text[] = {
 	[K_NAME] = "is not a name (1 to 255 bytes, no control characters)",
-	[K_FILE] = "is not a file name (1 to 255 bytes, no '/' or control "
-	    "characters)",
+	/* in parentheses: one string cut in two, not two (clang warns) */
+	[K_FILE] = ("is not a file name (1 to 255 bytes, no '/' or control "
+	    "characters)"),
 	[K_TEXT] = "is longer than 1024 bytes",
 	[K_TIME] = "is not a time like 2025-01-20T12:00:00Z",
 	[K_OID] = "is not a commit id",
@@ -325,6 +326,21 @@ releases_reduce_tag(const json_t *api, const char *where, char **why)
 	return out;
 }
 
+/*
+ * The precision that prints the short form of a commit id: SHORT_OID
+ * bytes, but whole characters.  A hand-edited state may hold any text
+ * there, and json_pack() refuses a message that is not valid UTF-8.
+ */
+static int
+short_oid(const char *oid)
+{
+	size_t n = strnlen(oid, SHORT_OID);
+
+	while (n > 0 && ((unsigned char)oid[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 static const char *
 str(const json_t *obj, const char *key)
 {
@@ -374,7 +390,9 @@ static void
 add(struct changes *c, const char *what, const char *tag, json_t *extra,
     const char *fmt, ...)
 {
-	char msg[1024], safe[1024];
+	/* msg is the larger: util_sanitize() cuts, between characters, so
+	   that the message stays UTF-8 (json_pack() refuses it else) */
+	char msg[2048], safe[1024];
 	json_t *ch;
 	va_list ap;
 
@@ -496,8 +514,13 @@ diff_releases(struct changes *c, const json_t *old, const json_t *now)
 			continue;
 		}
 		for (const char *const *f = release_fields; *f != NULL; f++) {
-			if (json_equal(json_object_get(was, *f),
-			    json_object_get(r, *f)))
+			const json_t *a = json_object_get(was, *f);
+			const json_t *b = json_object_get(r, *f);
+			/*
+			 * json_equal() has two absent fields differ; a
+			 * hand-edited state may lack one, and a 304 keeps it.
+			 */
+			if ((a == NULL && b == NULL) || json_equal(a, b))
 				continue;
 			used += (size_t)snprintf(fields + used, sizeof(fields) -
 			    used, "%s%s", used ? ", " : "", *f);
@@ -524,19 +547,20 @@ diff_tags(struct changes *c, const json_t *old, const json_t *now)
 		const json_t *was = find(old, "name", name);
 		if (was == NULL)
 			add(c, "tag-added", name, json_pack("{s:s}", "commit",
-			    oid), "new tag %s at %.*s", name, SHORT_OID, oid);
+			    oid), "new tag %s at %.*s", name, short_oid(oid),
+			    oid);
 		else if (strcmp(str(was, "commit"), oid) != 0)
 			add(c, "tag-moved", name, json_pack("{s:s, s:s}", "old",
 			    str(was, "commit"), "new", oid), "tag %s moved "
-			    "%.*s -> %.*s", name, SHORT_OID, str(was, "commit"),
-			    SHORT_OID, oid);
+			    "%.*s -> %.*s", name, short_oid(str(was, "commit")),
+			    str(was, "commit"), short_oid(oid), oid);
 	}
 	json_array_foreach(old, i, t)
 		if (find(now, "name", str(t, "name")) == NULL)
 			add(c, "tag-removed", str(t, "name"), json_pack("{s:s}",
 			    "commit", str(t, "commit")), "tag %s removed (was "
-			    "%.*s)", str(t, "name"), SHORT_OID,
-			    str(t, "commit"));
+			    "%.*s)", str(t, "name"),
+			    short_oid(str(t, "commit")), str(t, "commit"));
 }
 
 json_t *
@@ -587,7 +611,7 @@ releases_diff(const json_t *old, const json_t *now)
 static int
 warn(json_t *list, const char *what, const char *fmt, ...)
 {
-	char msg[1024], safe[1024];
+	char msg[2048], safe[1024];	/* as in add() */
 	va_list ap;
 
 	va_start(ap, fmt);

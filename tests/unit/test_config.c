@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,11 @@ static const struct bad_case bad_cases[] = {
 	    "\"a?[31m\" is not a valid name" },
 	{ "nul in url", "{\"version\": 1, \"repos\": [{\"name\": \"r\", "
 	    "\"url\": \"https://x/\\u0000r\"}]}", "m.json:1:65: invalid JSON" },
+	/* fuzz_config: the key path was printed with its control characters */
+	{ "control characters in a key", "{\"version\": 1, \"repos\": [], "
+	    "\"\\u001b[2J\": 1}", "m.json:1:29: ?[2J: unknown key \"?[2J\"" },
+	{ "control characters in a nested key", REPO(", \"\\u009b2J\": 1"),
+	    "repos[0].??2J: unknown key" },
 };
 
 static void
@@ -141,6 +147,35 @@ test_rejects(void **state)
 			    err->msg, c->expect);
 		dsm_error_free(err);
 	}
+}
+
+/*
+ * A long value is cut on a character boundary (fuzz_config): the message
+ * was cut by vsnprintf() in the middle of a 3-byte character.
+ */
+static void
+test_long_message(void **state)
+{
+	static const char euro[] = "\xe2\x82\xac";
+	char text[4096], *p = text;
+	struct config *cfg = NULL;
+	struct dsm_error *err;
+	size_t len;
+
+	(void)state;
+	p += snprintf(p, sizeof(text), "{\"version\": 1, \"repos\": "
+	    "[{\"name\": \"r\", \"url\": \"ftp://");
+	for (int i = 0; i < 600; i++)
+		p += snprintf(p, sizeof(text) - (size_t)(p - text), "%s", euro);
+	snprintf(p, sizeof(text) - (size_t)(p - text), "\"}]}");
+	err = config_parse(&cfg, "m.json", text, strlen(text));
+	assert_non_null(err);
+	assert_non_null(strstr(err->msg, "repos[0].url: \"ftp://"));
+	len = strlen(err->msg);
+	/* whole characters: the message ends with a whole euro sign */
+	assert_true(len > 3);
+	assert_memory_equal(err->msg + len - 3, euro, 3);
+	dsm_error_free(err);
 }
 
 static struct config *
@@ -218,6 +253,15 @@ test_defaults(void **state)
 	cfg = parse_ok("conf/m.json", "{\"version\": 1, \"repos\": []}");
 	assert_string_equal(cfg->root, "conf/mirrors");
 	config_free(cfg);
+	/* fuzz_config: "//" at the end left one '/', against config.h */
+	cfg = parse_ok("m.json", "{\"version\": 1, \"api\": "
+	    "\"https://api.github.com//\", \"repos\": []}");
+	assert_string_equal(cfg->api, "https://api.github.com");
+	config_free(cfg);
+	cfg = parse_ok("m.json", "{\"version\": 1, \"api\": "
+	    "\"http://localhost/\", \"repos\": []}");
+	assert_string_equal(cfg->api, "http://localhost");
+	config_free(cfg);
 }
 
 static void
@@ -264,6 +308,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_long_message),
 		cmocka_unit_test(test_full_repo),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_names),

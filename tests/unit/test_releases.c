@@ -263,6 +263,18 @@ test_diff(void **state)
 	json_decref(d);
 	json_decref(now);
 
+	/*
+	 * Nor when a hand-edited state lacks a field that a 304 carries over
+	 * (fuzz_github_json: every run said "name, published_at, draft,
+	 * prerelease, target changed").
+	 */
+	now = parse("{\"releases\": [{\"tag\": \"v1\", \"assets\": []}], "
+	    "\"tags\": []}");
+	d = releases_diff(now, now);
+	assert_int_equal(json_array_size(d), 0);
+	json_decref(d);
+	json_decref(now);
+
 	/* An asset replaced with another of a different size. */
 	now = section(one_release("v1", "2025-01-01T00:00:00Z", 11), tags1);
 	d = releases_diff(old, now);
@@ -322,6 +334,72 @@ test_diff_bounded(void **state)
 	json_decref(now);
 }
 
+/* A string of n euro signs (3 bytes each) after prefix; caller frees. */
+static char *
+euros(const char *prefix, int n)
+{
+	size_t len = strlen(prefix);
+	char *s = malloc(len + 3 * (size_t)n + 1);
+
+	assert_non_null(s);
+	memcpy(s, prefix, len);
+	for (int i = 0; i < n; i++)
+		memcpy(s + len + 3 * (size_t)i, "\xe2\x82\xac", 3);
+	s[len + 3 * (size_t)n] = '\0';
+	return s;
+}
+
+/*
+ * Messages are valid UTF-8 whatever the texts they quote (fuzz_github_json):
+ * else json_pack() refuses them and the whole diff is lost, as if out of
+ * memory.  A short commit id of a hand-edited state cut a 4-byte character,
+ * and a long message was cut by vsnprintf() in the middle of one.
+ */
+static void
+test_diff_whole_characters(void **state)
+{
+	json_t *old, *now, *d, *rel_old, *rel_now;
+	char *tag, *a1, *a2, *a3;
+
+	(void)state;
+	old = section(json_array(), "[{\"name\": \"v1\", \"commit\": "
+	    "\"bd30\xf0\x9f\x91\x8a\"}, {\"name\": \"v2\", \"commit\": "
+	    "\"bd30\xf0\x9f\x91\x8a\"}]");
+	now = section(json_array(), "[{\"name\": \"v1\", \"commit\": \""
+	    SHA_A "\"}]");
+	d = releases_diff(old, now);
+	assert_non_null(d);
+	expect_change(d, 0, "tag-moved", "tag v1 moved bd30 -> 1111111");
+	expect_change(d, 1, "tag-removed", "tag v2 removed (was bd30)");
+	json_decref(d);
+	json_decref(old);
+	json_decref(now);
+
+	/* a 255-byte tag; an asset added, one removed, one changed */
+	tag = euros("", 85);
+	a1 = euros("a", 84);
+	a2 = euros("b", 84);
+	a3 = euros("c", 84);
+	rel_old = reduce(api_release(tag, "2025-01-20T12:00:00Z", 0, 0, 1));
+	rel_now = json_deep_copy(rel_old);
+	json_object_set_new(rel_old, "assets", json_pack("[{s:s, s:i}, "
+	    "{s:s, s:i}]", "name", a2, "size", 1, "name", a3, "size", 1));
+	json_object_set_new(rel_now, "assets", json_pack("[{s:s, s:i}, "
+	    "{s:s, s:i}]", "name", a1, "size", 1, "name", a3, "size", 2));
+	old = section(json_pack("[o]", rel_old), "[]");
+	now = section(json_pack("[o]", rel_now), "[]");
+	d = releases_diff(old, now);
+	assert_non_null(d);
+	expect_change(d, 0, "assets-changed", "; changed c\xe2\x82\xac");
+	json_decref(d);
+	json_decref(old);
+	json_decref(now);
+	free(tag);
+	free(a1);
+	free(a2);
+	free(a3);
+}
+
 static json_t *
 warnings(const char *repo_json, const char *branch,
     enum license_verdict verdict)
@@ -370,6 +448,18 @@ test_warnings(void **state)
 	w = warnings("{\"spdx_id\": \"Apache-2.0\"}", NULL, VERDICT_NO_MIRROR);
 	assert_int_equal(json_array_size(w), 0);
 	json_decref(w);
+
+	/* A long default branch of a hand-edited state: cut, not lost. */
+	char *branch = euros("x", 400);
+	json_t *repo = json_pack("{s:s}", "default_branch", branch);
+	struct releases_local local = { "o/r", NULL, "main", NULL };
+	w = releases_warnings(repo, &local);
+	assert_non_null(w);
+	expect_change(w, 0, "default-branch", "GitHub's default branch is "
+	    "x\xe2\x82\xac");
+	json_decref(w);
+	json_decref(repo);
+	free(branch);
 }
 
 int
@@ -382,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_latest),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_diff_bounded),
+		cmocka_unit_test(test_diff_whole_characters),
 		cmocka_unit_test(test_warnings),
 	};
 
