@@ -1,1 +1,49 @@
-# make fuzz: see fuzz/README or the README section "Fuzzing".
+# make fuzz: the libFuzzer targets fuzz/fuzz_*.c, built with clang under
+# ASan + UBSan into build/fuzz/ and linked with the real sources, each run
+# for FUZZ_TIME seconds (default 60) on a working copy of its seed corpus
+# tests/fuzz/<target>/.  Fails on any crash, leak or timeout.
+# make fuzz-build only builds them.  See fuzz/README.md.
+
+FUZZ_CC      ?= clang
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS ?= config license github_json http_headers
+FUZZ_BUILD    = build/fuzz
+
+# The modules the targets reach: pure ones, no git and no network.
+FUZZ_SRCS = src/config.c src/error.c src/http.c src/jsonpos.c \
+            src/license.c src/releases.c src/result.c src/util.c
+FUZZ_OBJS = $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
+            $(FUZZ_BUILD)/obj/check.o
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+FUZZ_SAN    = -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(WARN) -g -O1 $(FUZZ_SAN) $(PKG_CFLAGS)
+
+.PHONY: fuzz fuzz-build
+# Objects named only by a pattern rule are intermediate: keep them.
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+# Objects get coverage instrumentation (but for fuzz/coverage.ignore);
+# only a target gets libFuzzer's main.
+$(FUZZ_BUILD)/obj/%.o: src/%.c fuzz/coverage.ignore | $(FUZZ_BUILD)/obj
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -fsanitize-coverage-ignorelist=fuzz/coverage.ignore \
+	    -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/check.o: fuzz/check.c | $(FUZZ_BUILD)/obj
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP \
+	    -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+
+$(FUZZ_BUILD)/obj:
+	mkdir -p $@
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
