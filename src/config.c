@@ -296,8 +296,15 @@ check_url(const char *s)
 static const char *
 check_api(const char *s)
 {
+	const char *authority = strstr(s, "://");
+	size_t len = authority != NULL ? strcspn(authority + 3, "/?#") : 0;
+
 	if (has_control(s) || strchr(s, ' ') != NULL)
 		return "must not contain spaces or control characters";
+	/* The token goes in a header, from the environment; never a URL. */
+	if (authority != NULL && memchr(authority + 3, '@', len) != NULL)
+		return "must not hold a user name or password (the token comes "
+		    "from GITHUB_TOKEN)";
 	if (strncmp(s, "https://", 8) == 0)
 		return check_host(s + 8);
 	if (strncmp(s, "http://", 7) == 0 && is_loopback(s + 7))

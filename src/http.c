@@ -677,6 +677,24 @@ take_answer(struct http *h, const char *url, long status,
 	return NULL;
 }
 
+/* url for a message: sanitised, any user and password left out. */
+static const char *
+redact(char *buf, size_t size, const char *url)
+{
+	const char *authority = strstr(url, "://");
+	size_t len = authority != NULL ? strcspn(authority + 3, "/?#") : 0;
+	const char *at = authority != NULL ?
+	    memrchr(authority + 3, '@', len) : NULL;
+	char *tmp;
+
+	if (at == NULL)
+		return util_sanitize(buf, size, url);
+	tmp = util_printf("%.*s***%s", (int)(authority + 3 - url), url, at);
+	util_sanitize(buf, size, tmp != NULL ? tmp : "(a URL)");
+	free(tmp);
+	return buf;
+}
+
 struct dsm_error *
 http_get(struct http *h, const char *url, const char *etag,
     const char *last_modified, struct http_response *r)
@@ -690,6 +708,8 @@ http_get(struct http *h, const char *url, const char *etag,
 	r->permanent = 1;
 	if ((where = strdup(url)) == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	/* What starts over TLS stays there, whatever a redirect says. */
+	int tls = strncasecmp(url, "https://", 8) == 0;
 	for (;;) {
 		long status, wait;
 		CURLcode rc;
@@ -697,7 +717,14 @@ http_get(struct http *h, const char *url, const char *etag,
 
 		if (!http_url_allowed(where)) {
 			err = dsm_error_new(DSM_ERR_REMOTE, "%s: refused: only "
-			    "https URLs (or http to loopback) are asked",
+			    "https URLs (or http to loopback), with no user or "
+			    "password, are asked", redact(safe, sizeof(safe),
+			    where));
+			break;
+		}
+		if (tls && strncasecmp(where, "https://", 8) != 0) {
+			err = dsm_error_new(DSM_ERR_REMOTE, "%s: refused: a "
+			    "redirect from https to plain http",
 			    util_sanitize(safe, sizeof(safe), where));
 			break;
 		}

@@ -41,6 +41,19 @@ api_faults '{"faults": [{"mode": "redirect", "status": 302, "path": "/repos/deep
 assert_exit 3 dsm --cacert "$CA_PEM" --json releases
 assert_contains "$T/out" "http://example.invalid/x: refused: only https URLs"
 
+# Nor to plain http on loopback (a port of this machine) once on https; nor
+# to a URL with a user and password, which are never printed.
+stall_server_start
+api_faults '{"faults": [{"mode": "redirect", "status": 302, "path": "/repos/deepseek-ai/DeepSeek-V3", "location": "http://127.0.0.1:'"$STALL_PORT"'/x"}]}'
+assert_exit 3 dsm --cacert "$CA_PEM" --json releases
+assert_contains "$T/out" "http://127.0.0.1:$STALL_PORT/x: refused: a redirect from https to plain http"
+[ ! -s "$STALL_LOG" ] || fail "the loopback port was connected to: $(cat "$STALL_LOG")"
+api_faults '{"faults": [{"mode": "redirect", "status": 302, "path": "/repos/deepseek-ai/DeepSeek-V3", "location": "https://someone:s3cr3t-pw@localhost:'"$OTHER_PORT"'/x"}]}'
+assert_exit 3 dsm --cacert "$CA_PEM" --json releases
+assert_contains "$T/out" "https://***@localhost:$OTHER_PORT/x: refused: only https URLs (or http to loopback), with no user or password, are asked"
+assert_not_contains "$T/out" "s3cr3t-pw"
+assert_not_contains "$T/err" "s3cr3t-pw"
+
 # A redirect loop ends after 5.
 api_faults '{"faults": [{"mode": "redirect", "status": 302, "path": "/repos/deepseek-ai/DeepSeek-V3", "location": "'"$API_BASE"'/repos/deepseek-ai/DeepSeek-V3"}]}'
 : >"$API_LOG"

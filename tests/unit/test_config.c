@@ -114,6 +114,9 @@ static const struct bad_case bad_cases[] = {
 	    "twice" },
 	{ "api plain http", "{\"version\": 1, \"api\": \"http://api.x\", "
 	    "\"repos\": []}", "api: \"http://api.x\" is not an https:// URL" },
+	{ "api with a user", "{\"version\": 1, \"api\": \"https://u:p@api.x\", "
+	    "\"repos\": []}", "api: \"https://u:p@api.x\" must not hold a user "
+	    "name or password (the token comes from GITHUB_TOKEN)" },
 	{ "empty root", "{\"version\": 1, \"root\": \"\", \"repos\": []}",
 	    "root: must be a non-empty path" },
 	{ "control character in name", "{\"version\": 1, \"repos\": "
