@@ -56,8 +56,9 @@ void util_iso_time(char buf[21], time_t t);
 
 /*
  * Copies src into dst (of size dstsize, at least 1) replacing every control
- * character and every byte of an escape sequence by '?', so that text from a
- * server or a file can be shown on a terminal.  Returns dst.
+ * character (C0, DEL, C1) and every byte that is not part of well-formed
+ * UTF-8 by '?', so that text from a server or a file can be shown on a
+ * terminal; a text too long is cut between characters.  Returns dst.
  */
 char *util_sanitize(char *dst, size_t dstsize, const char *src);
 

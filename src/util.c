@@ -229,36 +229,67 @@ util_iso_time(char buf[21], time_t t)
 	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * Length of the well-formed UTF-8 character at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0 when it is not one.
+ */
+static size_t
+utf8_char_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
 char *
 util_sanitize(char *dst, size_t dstsize, const char *src)
 {
-	size_t i;
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
 
-	for (i = 0; i + 1 < dstsize && src[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)src[i];
-		unsigned char next = (unsigned char)src[i + 1];
+	while (*s != '\0') {
+		size_t len = utf8_char_len(s);
+		/* C0 controls, DEL, C1 controls (U+0080..U+009F), bad bytes. */
+		int bad = len == 0 || (len == 1 && (*s < 0x20 || *s == 0x7f)) ||
+		    (len == 2 && s[0] == 0xc2 && s[1] <= 0x9f);
+		size_t out = bad ? (len == 2 ? 2 : 1) : len;
 
-		/* C0 controls, DEL, and C1 controls (U+0080..U+009F). */
-		if (c == 0xc2 && next >= 0x80 && next <= 0x9f && i + 2 < dstsize) {
-			dst[i++] = '?';
-			dst[i] = '?';
-			continue;
-		}
-		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		/* Cut short: never in the middle of a character. */
+		if (o + out + 1 > dstsize)
+			break;
+		if (bad)
+			memset(dst + o, '?', out);
+		else
+			memcpy(dst + o, s, len);
+		o += out;
+		s += len == 0 ? 1 : len;
 	}
-	/* Cut short: never in the middle of a UTF-8 character. */
-	if (src[i] != '\0') {
-		size_t end = i;
-		while (end > 0 && ((unsigned char)dst[end - 1] & 0xc0) == 0x80)
-			end--;
-		if (end > 0 && (unsigned char)dst[end - 1] >= 0xc0) {
-			size_t len = (unsigned char)dst[end - 1] >= 0xf0 ? 4 :
-			    (unsigned char)dst[end - 1] >= 0xe0 ? 3 : 2;
-			if (i - (end - 1) < len)
-				i = end - 1;
-		}
-	}
-	dst[i] = '\0';
+	if (dstsize > 0)
+		dst[o] = '\0';
 	return dst;
 }
 
