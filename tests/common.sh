@@ -22,6 +22,10 @@ CONFIG=$T/mirrors.json
 ROOT=$T/mirrors
 PIDS=()   # every background process this scenario started: servers, runs
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')   # skip shims (pyenv)
+# DSMIRROR_SLOW=N: dsmirror runs up to N times slower than natively (make
+# check-valgrind runs it under valgrind). Waits, and limits on how long
+# dsmirror may take, are multiplied by SLOW; see also secs_re.
+SLOW=${DSMIRROR_SLOW:-1}
 
 # Keep git and dsmirror away from the user's configuration, token and proxies.
 export HOME=$T/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
@@ -72,15 +76,26 @@ now_ms() {
 	echo $((t / 1000))
 }
 
-# wait_until SECONDS CMD...: poll CMD every 50 ms; return 1 when SECONDS pass first.
+# wait_until SECONDS CMD...: poll CMD every 50 ms; return 1 when SECONDS (times
+# SLOW) pass first.
 wait_until() {
-	local deadline=$(($(now_ms) + $1 * 1000))
+	local deadline=$(($(now_ms) + $1 * 1000 * SLOW))
 	shift
 	until "$@"; do
 		[ "$(now_ms)" -lt "$deadline" ] || return 1
 		sleep 0.05
 	done
 }
+
+# native: DSMIRROR is the dsmirror binary itself, not a wrapper (such as the
+# one of make check-valgrind), so what the kernel measures of the process (its
+# peak RSS, say) is dsmirror's own.
+native() { [ "$(head -c 4 "$DSMIRROR" | od -An -c | tr -d ' ')" = '177ELF' ]; }
+
+# secs_re ERE: the regex of a number of seconds that dsmirror prints ("N s
+# ago"): ERE itself when SLOW is 1, else any number (the age then depends on
+# how slow the run was).
+secs_re() { if [ "$SLOW" = 1 ]; then echo "$1"; else echo '[0-9]+'; fi; }
 
 # gone PID: the process has exited (a zombie counts as gone).
 gone() {

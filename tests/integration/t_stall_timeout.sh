@@ -7,9 +7,9 @@
 stall_server_start
 write_config "$CONFIG" s="$STALL_URL/s.git"
 start=$(now_ms)
-assert_exit 3 timeout 30 "$DSMIRROR" -c "$CONFIG" --timeout 3 --json fetch
+assert_exit 3 timeout $((30 * SLOW)) "$DSMIRROR" -c "$CONFIG" --timeout 3 --json fetch
 elapsed=$(($(now_ms) - start))
-[ "$elapsed" -lt 15000 ] || fail "took ${elapsed} ms with --timeout 3"
+[ "$elapsed" -lt $((15000 * SLOW)) ] || fail "took ${elapsed} ms with --timeout 3"
 [ -s "$STALL_LOG" ] || fail "dsmirror never connected to the stall server"
 
 assert_eq error "$(fetch_field s result)" "fetch.result"
