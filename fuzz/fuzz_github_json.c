@@ -16,7 +16,7 @@
  *    with them (the shape of tests/api_fixture.py's entries), else the text
  *    itself when it is an array, else [the text];
  *  - as recorded, when the text is a section that passes github.c's
- *    recorded_is_sane() (copied below): a 304 answer re-uses recorded
+ *    releases_recorded_is_sane(): a 304 answer re-uses recorded
  *    items as they are, hand-edited or not.
  *
  * Then, as check_repo() does: releases_latest(), releases_diff() both ways,
@@ -38,35 +38,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef json_t *(*reducer)(const json_t *, const char *, char **);
-
-/* A copy of github.c's recorded_is_sane(), which is static there. */
-static int
-recorded_is_sane(const json_t *old)
-{
-	const json_t *v, *a;
-	size_t i, j;
-
-	if (!json_is_object(json_object_get(old, "repo")) ||
-	    json_string_value(json_object_get(json_object_get(old, "repo"),
-	    "full_name")) == NULL ||
-	    !json_is_array(json_object_get(old, "releases")) ||
-	    !json_is_array(json_object_get(old, "tags")))
-		return 0;
-	json_array_foreach(json_object_get(old, "releases"), i, v) {
-		if (json_string_value(json_object_get(v, "tag")) == NULL ||
-		    !json_is_array(json_object_get(v, "assets")))
-			return 0;
-		json_array_foreach(json_object_get(v, "assets"), j, a)
-			if (json_string_value(json_object_get(a, "name")) ==
-			    NULL)
-				return 0;
-	}
-	json_array_foreach(json_object_get(old, "tags"), i, v)
-		if (json_string_value(json_object_get(v, "name")) == NULL ||
-		    json_string_value(json_object_get(v, "commit")) == NULL)
-			return 0;
-	return 1;
-}
 
 /* Checks that v can be written as the state file is (state.c). */
 static void
@@ -148,8 +119,8 @@ reduce_section(const json_t *doc)
 	    releases_reduce_tag);
 	json_decref(page);
 	check_writable(section);
-	CHECK(recorded_is_sane(section), "a reduced section passes github.c's "
-	    "check of a recorded one");
+	CHECK(releases_recorded_is_sane(section), "a reduced section passes "
+	    "the check of a recorded one");
 	return section;
 }
 
@@ -159,7 +130,7 @@ section_of(json_t *doc)
 {
 	json_t *reduced = reduce_section(doc);
 
-	if (!recorded_is_sane(doc))
+	if (!releases_recorded_is_sane(doc))
 		return reduced;
 	json_decref(reduced);
 	return json_incref(doc);
@@ -252,7 +223,7 @@ unique(const json_t *list, const char *key)
 /*
  * Nothing changed, nothing said: a section against itself has no change,
  * when what the diff matches by name is named once (a section passes
- * recorded_is_sane(), so the names are strings).
+ * releases_recorded_is_sane(), so the names are strings).
  */
 static void
 check_no_change(const json_t *section)

@@ -46,6 +46,13 @@ json_t *releases_reduce_tag(const json_t *api, const char *where, char **why);
 const json_t *releases_latest(const json_t *releases);
 
 /*
+ * Whether a recorded "releases" section (from the state file, maybe
+ * edited by hand) has every field that releases_diff() and a 304's reuse
+ * read, each of its type.
+ */
+int releases_recorded_is_sane(const json_t *old);
+
+/*
  * Returns what changed from the recorded state old (NULL: none yet) to
  * now, as an array of {"what", "tag", "message", ...} (see README), or
  * NULL when out of memory.  Both are "releases" sections of the state.

@@ -421,34 +421,6 @@ add_note(struct release_report *rep, const char *what, const char *note)
 	    what, "message", note));
 }
 
-/* Whether every recorded item has the fields the comparison reads. */
-static int
-recorded_is_sane(const json_t *old)
-{
-	const json_t *v, *a;
-	size_t i, j;
-
-	if (!json_is_object(json_object_get(old, "repo")) ||
-	    json_string_value(json_object_get(json_object_get(old, "repo"),
-	    "full_name")) == NULL ||
-	    !json_is_array(json_object_get(old, "releases")) ||
-	    !json_is_array(json_object_get(old, "tags")))
-		return 0;
-	json_array_foreach(json_object_get(old, "releases"), i, v) {
-		if (json_string_value(json_object_get(v, "tag")) == NULL ||
-		    !json_is_array(json_object_get(v, "assets")))
-			return 0;
-		json_array_foreach(json_object_get(v, "assets"), j, a)
-			if (json_string_value(json_object_get(a, "name")) == NULL)
-				return 0;
-	}
-	json_array_foreach(json_object_get(old, "tags"), i, v)
-		if (json_string_value(json_object_get(v, "name")) == NULL ||
-		    json_string_value(json_object_get(v, "commit")) == NULL)
-			return 0;
-	return 1;
-}
-
 static struct dsm_error *
 check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 {
@@ -471,7 +443,7 @@ check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 	if (old != NULL && json_is_object(old) && json_string_value(
 	    json_object_get(old, "github")) != NULL && strcmp(
 	    json_string_value(json_object_get(old, "github")),
-	    r->spec->github) == 0 && recorded_is_sane(old))
+	    r->spec->github) == 0 && releases_recorded_is_sane(old))
 		c.old = old;
 	section = json_pack("{s:s, s:s}", "checked_at", rep->checked_at,
 	    "github", r->spec->github);

@@ -347,6 +347,33 @@ str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
+int
+releases_recorded_is_sane(const json_t *old)
+{
+	const json_t *v, *a;
+	size_t i, j;
+
+	if (!json_is_object(json_object_get(old, "repo")) ||
+	    json_string_value(json_object_get(json_object_get(old, "repo"),
+	    "full_name")) == NULL ||
+	    !json_is_array(json_object_get(old, "releases")) ||
+	    !json_is_array(json_object_get(old, "tags")))
+		return 0;
+	json_array_foreach(json_object_get(old, "releases"), i, v) {
+		if (json_string_value(json_object_get(v, "tag")) == NULL ||
+		    !json_is_array(json_object_get(v, "assets")))
+			return 0;
+		json_array_foreach(json_object_get(v, "assets"), j, a)
+			if (json_string_value(json_object_get(a, "name")) == NULL)
+				return 0;
+	}
+	json_array_foreach(json_object_get(old, "tags"), i, v)
+		if (json_string_value(json_object_get(v, "name")) == NULL ||
+		    json_string_value(json_object_get(v, "commit")) == NULL)
+			return 0;
+	return 1;
+}
+
 const json_t *
 releases_latest(const json_t *releases)
 {

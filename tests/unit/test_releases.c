@@ -462,6 +462,39 @@ test_warnings(void **state)
 	free(branch);
 }
 
+/* A recorded section, maybe edited by hand, is used only whole. */
+static void
+test_recorded_is_sane(void **state)
+{
+	static const char *const bad[] = {
+		"{}",
+		"{\"repo\": {}, \"releases\": [], \"tags\": []}",
+		"{\"repo\": {\"full_name\": \"o/r\"}, \"releases\": {}, "
+		    "\"tags\": []}",
+		"{\"repo\": {\"full_name\": \"o/r\"}, \"releases\": [{\"tag\": "
+		    "1, \"assets\": []}], \"tags\": []}",
+		"{\"repo\": {\"full_name\": \"o/r\"}, \"releases\": [{\"tag\": "
+		    "\"v1\", \"assets\": [{\"name\": null}]}], \"tags\": []}",
+		"{\"repo\": {\"full_name\": \"o/r\"}, \"releases\": [], "
+		    "\"tags\": [{\"name\": \"v1\"}]}",
+	};
+	json_t *ok = json_loads("{\"repo\": {\"full_name\": \"o/r\"}, "
+	    "\"releases\": [{\"tag\": \"v1\", \"assets\": [{\"name\": "
+	    "\"a.bin\"}]}], \"tags\": [{\"name\": \"v1\", \"commit\": "
+	    "\"abc\"}]}", 0, NULL);
+
+	(void)state;
+	assert_non_null(ok);
+	assert_true(releases_recorded_is_sane(ok));
+	json_decref(ok);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *v = json_loads(bad[i], 0, NULL);
+		assert_non_null(v);
+		assert_false(releases_recorded_is_sane(v));
+		json_decref(v);
+	}
+}
+
 int
 main(void)
 {
@@ -474,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_diff_bounded),
 		cmocka_unit_test(test_diff_whole_characters),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_recorded_is_sane),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
