@@ -552,6 +552,19 @@ write_config_json() {
 	EOF
 }
 
+# sync_fixture: upstreams r1 and r2 served by git_server_start, the fake API
+# (api_server_start) knowing them as deepseek-ai/r1 (2 releases) and
+# deepseek-ai/r2, and $CONFIG mirroring both with their release checks.
+sync_fixture() {
+	make_upstream r1
+	make_upstream r2
+	git_server_start
+	api_server_start
+	api_fixture deepseek-ai/r1 --releases 2
+	api_fixture deepseek-ai/r2
+	releases_config "$CONFIG" r1=deepseek-ai/r1 r2=deepseek-ai/r2
+}
+
 # releases_config FILE NAME=OWNER/REPO...: a mirrors.json whose api is $API_BASE,
 # with repo NAME (upstream $GIT_BASE/NAME.git) checked as OWNER/REPO on GitHub
 # and LICENSE expected to be MIT.

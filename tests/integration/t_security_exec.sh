@@ -13,17 +13,10 @@
 command -v strace >/dev/null || skip "strace is not installed"
 strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here (no ptrace)"
 # Under check-valgrind, DSMIRROR is a wrapper script that runs valgrind.
-[ "$(head -c 4 "$DSMIRROR" | od -An -c | tr -d ' ')" = '177ELF' ] ||
-	skip "DSMIRROR is not the dsmirror binary itself (a wrapper runs it)"
+native || skip "DSMIRROR is not the dsmirror binary itself (a wrapper runs it)"
 
 export GITHUB_TOKEN=ghp_security_exec_token
-make_upstream r1
-make_upstream r2
-git_server_start
-api_server_start
-api_fixture deepseek-ai/r1 --releases 2
-api_fixture deepseek-ai/r2
-releases_config "$CONFIG" r1=deepseek-ai/r1 r2=deepseek-ai/r2
+sync_fixture
 
 # Everything git would run from its configuration; each leaves a file behind.
 # dsmirror gets a HOME of its own: the scenario's git commands must not see it.

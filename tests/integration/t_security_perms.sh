@@ -13,13 +13,7 @@
 
 TOKEN=ghp_security_perms_$RANDOM$RANDOM$RANDOM
 export GITHUB_TOKEN=$TOKEN
-make_upstream r1
-make_upstream r2
-git_server_start
-api_server_start
-api_fixture deepseek-ai/r1 --releases 2
-api_fixture deepseek-ai/r2
-releases_config "$CONFIG" r1=deepseek-ai/r1 r2=deepseek-ai/r2
+sync_fixture
 
 # mode_of PATH: the octal mode of PATH.
 mode_of() { stat -c %a "$1"; }

@@ -9,13 +9,7 @@
 . "$(dirname "$0")/../common.sh"
 
 export GITHUB_TOKEN=ghp_sync_token
-make_upstream r1
-make_upstream r2
-git_server_start
-api_server_start
-api_fixture deepseek-ai/r1 --releases 2
-api_fixture deepseek-ai/r2
-releases_config "$CONFIG" r1=deepseek-ai/r1 r2=deepseek-ai/r2
+sync_fixture
 sync() { dsm --cacert "$CA_PEM" "$@" sync; }
 
 # Before anything: status says so, and touches nothing.
