@@ -10,8 +10,15 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Werror
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -DDSMIRROR_VERSION=\"$(VERSION)\"
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# pkg-config is asked when a recipe first needs the flags, never when this
+# file is read: in `make deps all` the libraries are installed by then.  The
+# answer is kept (the lazy := idiom), and a library pkg-config cannot find
+# stops the build with that said, instead of a link without the libraries.
+pkg_flags  = $(if $(shell pkg-config --exists $(PKGS) && echo yes),$(shell \
+             pkg-config $(1) $(PKGS)),$(error pkg-config cannot find all of \
+             $(PKGS): install them first ("make deps" on Debian 12)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg_flags,--cflags))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkg_flags,--libs))$(PKG_LIBS)
 
 # `make check SANITIZE=1` builds and tests everything under ASan + UBSan,
 # in its own build folder so that the two builds never mix.
@@ -81,10 +88,14 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dsmirror $(DESTDIR)$(MANDIR)/dsmirror.1
 
-# Build and test dependencies on Debian 12 (run as root).
+# Build and test dependencies on Debian 12: as root, or as a user who may
+# sudo (apt-get then runs through sudo; the build stays the user's).
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+
 deps:
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends \
 	    build-essential pkg-config libgit2-dev libcurl4-openssl-dev \
 	    libjansson-dev libcmocka-dev libssl-dev git lighttpd python3 \
 	    ca-certificates procps libxml2-utils curl openssl \
@@ -93,6 +104,11 @@ deps:
 
 clean:
 	rm -rf build dsmirror
+
+# `make deps all`, even with -j: nothing is compiled before deps is done.
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+$(OBJS) $(BUILD)/main.o $(UNIT_BINS): | deps
+endif
 
 # make fuzz (libFuzzer targets) and make check-valgrind.
 include mk/fuzz.mk mk/valgrind.mk

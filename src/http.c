@@ -26,6 +26,8 @@ struct http {
 	long long reset;	/* x-ratelimit-reset last seen, or -1 */
 	int limited;		/* stopped by the rate limit for the run */
 	time_t limited_until;
+	char *silent;		/* a URL of the host that did not answer, or
+				   NULL: that host is not asked again */
 	unsigned seed;		/* for the jitter */
 	char errbuf[CURL_ERROR_SIZE];
 	/* The answer being received. */
@@ -243,6 +245,32 @@ http_same_origin(const char *a, const char *b)
 	return same;
 }
 
+/*
+ * Writes the host of url as people name it into buf: "api.github.com", or
+ * "127.0.0.1:8443" when the URL gives a port.  Returns buf.
+ */
+static const char *
+host_label(char *buf, size_t size, const char *url)
+{
+	char host[256], port[8];
+	CURLU *u = parse_url(url);
+
+	snprintf(buf, size, "the API host");
+	if (u != NULL && url_part(u, CURLUPART_HOST, host, sizeof(host)) == 0) {
+		char *p = NULL;
+		if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK &&
+		    strlen(p) < sizeof(port)) {
+			memcpy(port, p, strlen(p) + 1);
+			snprintf(buf, size, "%s:%s", host, port);
+		} else {
+			snprintf(buf, size, "%s", host);
+		}
+		curl_free(p);
+	}
+	curl_url_cleanup(u);
+	return buf;
+}
+
 /* ------------------------------------------------------------ the client */
 
 static size_t
@@ -367,6 +395,7 @@ http_free(struct http *h)
 		free(h->auth);
 	}
 	free(h->body);
+	free(h->silent);
 	free(h);
 }
 
@@ -491,9 +520,15 @@ before_request(struct http *h, const char *url)
 {
 	long long now = (long long)time(NULL);
 
+	char host[300];
+
 	if (h->limited)
 		return dsm_error_new(DSM_ERR_REMOTE, "not asked: the GitHub "
 		    "API rate limit is exhausted for this run");
+	if (h->silent != NULL && http_same_origin(url, h->silent))
+		return dsm_error_new(DSM_ERR_REMOTE, "not asked: %s did not "
+		    "answer within %ld s", host_label(host, sizeof(host), url),
+		    h->o.timeout);
 	if (h->o.stop != NULL && *h->o.stop)
 		return dsm_error_new(DSM_ERR_REMOTE, "not asked: stopped");
 	if (h->remaining != 0 || h->reset < 0 || h->reset < now)
@@ -612,6 +647,32 @@ perform(struct http *h, const char *url, const char *etag,
 		}
 	}
 	return rc;
+}
+
+/*
+ * Whether a failed transfer timed out with nothing received at all: the
+ * host accepted the connection (or not even that) and never answered.
+ */
+static int
+went_silent(struct http *h, CURLcode rc)
+{
+	long header_bytes = 0;
+
+	if (rc != CURLE_OPERATION_TIMEDOUT || h->len > 0)
+		return 0;
+	curl_easy_getinfo(h->curl, CURLINFO_HEADER_SIZE, &header_bytes);
+	return header_bytes == 0;
+}
+
+static struct dsm_error *
+silent_error(struct http *h, const char *url)
+{
+	char safe[512], host[300];
+
+	return dsm_error_new(DSM_ERR_REMOTE, "%s: no answer for %ld s "
+	    "(--timeout); %s is not asked again in this run",
+	    util_sanitize(safe, sizeof(safe), url), h->o.timeout,
+	    host_label(host, sizeof(host), url));
 }
 
 static struct dsm_error *
@@ -733,6 +794,19 @@ http_get(struct http *h, const char *url, const char *etag,
 		t0 = util_now();
 		rc = perform(h, where, etag, last_modified, &status);
 		trace(h, where, status, rc, util_now() - t0);
+		if (rc != CURLE_OK && went_silent(h, rc)) {
+			/*
+			 * A host that says nothing for --timeout seconds is
+			 * not asked again in this run: one timeout per run,
+			 * not one per request and retry.
+			 */
+			if ((h->silent = strdup(where)) == NULL)
+				err = dsm_error_new(DSM_ERR_NOMEM,
+				    "out of memory");
+			else
+				err = silent_error(h, where);
+			break;
+		}
 		if (rc != CURLE_OK) {
 			if (retryable(rc) && retries < HTTP_MAX_RETRIES &&
 			    !(h->o.stop != NULL && *h->o.stop)) {
