@@ -87,12 +87,20 @@ if [ "$(id -u)" = 0 ]; then
 	! grep -q '^sudo ' "$T/fake-root/calls" || fail "root: sudo was used"
 	echo "root: built, apt-get without sudo"
 
-	# As a user with sudo (user nobody, the stand-in sudo in front).
+	# As a user with sudo (user nobody, the stand-in sudo in front), who
+	# can walk to $T (the runner's temp folders are private) and has a
+	# temp folder of its own.
 	chmod 711 "$T"
+	d=$T
+	while d=$(dirname "$d") && [ "$d" != / ]; do
+		[ "$(( 0$(stat -c %a "$d") & 1 ))" = 1 ] || chmod o+x "$d"
+	done
 	fakes "$T/fake-user"
 	fresh_tree "$T/user"
-	chown -R nobody:nogroup "$T/user" "$T/fake-user"
-	setup_as "$T/user" setpriv --reuid=nobody --regid=nogroup --clear-groups
+	mkdir "$T/user-tmp"
+	chown -R nobody:nogroup "$T/user" "$T/fake-user" "$T/user-tmp"
+	setup_as "$T/user" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		env TMPDIR="$T/user-tmp" HOME="$T/user-tmp"
 	check_build "$T/user" "user with sudo"
 	grep -q '^sudo .*apt-get .*install' "$T/fake-user/calls" || fail "user: apt-get did not go through sudo: $(cat "$T/fake-user/calls")"
 	[ "$(stat -c %U "$T/user/dsmirror")" = nobody ] || fail "user: ./dsmirror is not the user's own"
