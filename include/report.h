@@ -19,7 +19,8 @@ struct report_opts {
 
 /*
  * The human report: a line per repo on out (problems on err too, and only
- * them with quiet).  Text from the network is sanitised for the terminal.
+ * them with quiet: then nothing at all goes to out).  Text from the network
+ * is sanitised for the terminal.
  */
 void report_text(FILE *out, FILE *err, const struct repo_result *results,
     size_t n, const struct report_opts *opts);
@@ -27,7 +28,8 @@ void report_text(FILE *out, FILE *err, const struct repo_result *results,
 /*
  * The sync report: a compact aligned table on out (repo, fetch result,
  * head, latest release, license verdicts), then only the problems on err,
- * each line starting with the repo's name (with quiet: only those).
+ * each line starting with the repo's name (with quiet: only those, and
+ * nothing at all goes to out).
  */
 void report_table(FILE *out, FILE *err, const struct repo_result *results,
     size_t n, const struct report_opts *opts);

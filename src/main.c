@@ -306,17 +306,22 @@ report_run(const struct options *opts, const struct repo_result *results,
 	    result_exit_status(results, n);
 	struct dsm_error *err;
 
+	struct report_opts ropts = { opts->quiet, opts->verbose, use_color() };
+
+	/*
+	 * With --json the problems still go to stderr, as -q prints them: cron
+	 * mails stderr, and stdout is the JSON.
+	 */
 	if (opts->json) {
 		if ((err = report_json(stdout, results, n, status)) != NULL)
 			status = fail(err);
-	} else {
-		struct report_opts ropts = { opts->quiet, opts->verbose,
-		    use_color() };
-		if (table)
-			report_table(stdout, stderr, results, n, &ropts);
-		else
-			report_text(stdout, stderr, results, n, &ropts);
+		ropts.quiet = 1;
+		ropts.verbose = 0;
 	}
+	if (table)
+		report_table(stdout, stderr, results, n, &ropts);
+	else
+		report_text(stdout, stderr, results, n, &ropts);
 	if (opts->junit != NULL &&
 	    (err = report_junit(opts->junit, results, n)) != NULL)
 		status = fail(err);
