@@ -49,7 +49,8 @@ struct license_result {
 	char sha256[LICENSE_SHA256_HEX + 1]; /* fingerprint, or "" for a
 				   text larger than LICENSE_MAX_SIZE */
 	const char *reason;	/* why it does not match (static), or NULL */
-	struct license_change change; /* against the template when !matches;
+	struct license_change change; /* against the template, in the
+				   wordings the text took, when !matches;
 				   empty when matches */
 };
 
@@ -59,17 +60,23 @@ int license_known(const char *spdx);
 /*
  * Returns the reference text of spdx built into dsmirror: the license
  * without its optional title and its copyright lines (the variable part),
- * or NULL when spdx is unknown.  The text is static.
+ * in its default wordings (for MIT: no optional words, "Software", "THE
+ * AUTHORS OR COPYRIGHT HOLDERS"), or NULL when spdx is unknown.  The text
+ * is static.
  */
 const char *license_template(const char *spdx);
 
 /*
  * Classifies text (len bytes) against the license spdx: out->matches is 1
  * when the normalised text is the license's template apart from its
- * variable and optional parts (for MIT: a title and copyright lines).  A
- * text larger than LICENSE_MAX_SIZE does not match.  Fills *out, which the
- * caller frees with license_result_free().  Returns 0, or -1 when out of
- * memory or spdx is unknown (then *out is zeroed and owns nothing).
+ * variable and optional parts and in one of its alternative wordings (for
+ * MIT: a title, copyright lines, "(including the next paragraph)",
+ * "limitation on", "this source file", "Materials" throughout and a name
+ * in "IN NO EVENT SHALL <name> BE LIABLE" that carries no license terms;
+ * docs/license-normalisation.md).  A text larger than LICENSE_MAX_SIZE
+ * does not match.  Fills *out, which the caller frees with
+ * license_result_free().  Returns 0, or -1 when out of memory or spdx is
+ * unknown (then *out is zeroed and owns nothing).
  */
 int license_classify(struct license_result *out, const char *spdx,
     const void *text, size_t len);
