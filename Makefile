@@ -36,9 +36,9 @@ endif
 SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
        src/record.c src/report_metrics.c src/report_table.c src/status.c \
        src/license.c src/lock.c src/mirror.c src/netstream.c src/pin.c \
-       src/progress.c src/releases.c src/report_json.c src/report_junit.c \
-       src/report_text.c src/result.c src/state.c src/util.c src/verify.c \
-       src/worker.c
+       src/progress.c src/releases.c src/report.c src/report_json.c \
+       src/report_junit.c src/report_text.c src/result.c src/run.c \
+       src/state.c src/util.c src/verify.c src/worker.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 

@@ -10,6 +10,14 @@
 #include "result.h"
 
 /*
+ * Returns whether a person may pin license file l as verified: it is
+ * present and, when it names an spdx, still that license (ok, or only its
+ * fingerprint changed, which is what pin is for), and it has a fingerprint
+ * unless it had no pin either.
+ */
+int pin_allowed(const struct license_report *l);
+
+/*
  * Sets "sha256" of every license entry of the verified results (n of them)
  * to the fingerprint just read, in the configuration file at path.  The file
  * keeps its key order, is written with 2-space indentation, and is replaced

@@ -1,7 +1,9 @@
 /*
  * record.h - what a run records in each repo's state (state.h) for the
  * next run and for `dsmirror status`: the "fetch" section after a fetch,
- * the "verify" section after a verification under the lock (sync).
+ * the "releases" section a release check handed back (github.h), the
+ * "verify" section after a verification under the lock (sync).  The only
+ * module that writes state files: once per repo per run.
  *
  *   fetch:  {"last_attempt", "last_success" (UTC times or null), "result",
  *            "head", "head_ref" (of the last success), "error" (of the last
@@ -20,13 +22,17 @@
 #include "error.h"
 #include "result.h"
 
-/* Records the fetch of each repo that was fetched, at time now. */
-struct dsm_error *record_fetch(const char *root,
-    const struct repo_result *results, size_t n, time_t now);
-
-/* Records the verdicts of each verified repo, at time now. */
-struct dsm_error *record_verify(const char *root,
-    const struct repo_result *results, size_t n, time_t now);
+/*
+ * Records what this run did to each of the n repos, at time now, into its
+ * state (results[i].state, loaded at plan time; made afresh when NULL):
+ * the fetch when it ran, the releases section when a check handed one back,
+ * the verdicts when verify is set and the repo was verified.  A repo with
+ * none of these is left alone; each other state is saved once, atomically,
+ * and the folder is synced once at the end.  results[i].state is then what
+ * was written.  Returns the first error (out of memory, or a write).
+ */
+struct dsm_error *record_run(const char *root, struct repo_result *results,
+    size_t n, int verify, time_t now);
 
 /*
  * The recorded fetch or verify section as dsmirror writes it: a new object
@@ -36,6 +42,15 @@ struct dsm_error *record_verify(const char *root,
  */
 json_t *record_fetch_section(const json_t *sec, const char **why);
 json_t *record_verify_section(const json_t *sec, const char **why);
+
+/*
+ * Fills r's model from its recorded state (r->state, NULL allowed), for
+ * status: the fetch result (an error, or unchanged) with its error and
+ * head, and the license verdicts of the files mirrors.json still lists.
+ * Only well-typed sections count (a hand-edited file may hold anything).
+ * Returns 0, or -1 when out of memory.
+ */
+int record_to_result(struct repo_result *r);
 
 /* Parses "2026-11-23T10:15:00Z"; returns -1 when it is not that. */
 time_t record_parse_time(const char *s);

@@ -1,6 +1,13 @@
 /*
  * report.h - print the result of a run.  Reporters print; they never decide
- * anything about the run (main.c chooses the exit status).
+ * anything about the run (main.c chooses the exit status, which they are
+ * handed).
+ *
+ * Every format is one function fn(FILE *, const struct report_ctx *) in the
+ * table of report.c; report_write() prints one on a stream, and
+ * report_write_file() writes one to a file atomically (temporary file,
+ * fsync, rename), which is how --junit and --metrics are written.  A
+ * reporter that cannot write returns an error; nothing is lost silently.
  */
 #ifndef DSM_REPORT_H
 #define DSM_REPORT_H
@@ -11,51 +18,52 @@
 #include "error.h"
 #include "result.h"
 
-struct report_opts {
-	int quiet;		/* only problems, on err */
-	int verbose;		/* every ref update too */
-	int color;		/* ANSI colours (a terminal, no NO_COLOR) */
+enum report_format {
+	REPORT_TEXT,		/* a line per repo, details beneath */
+	REPORT_TABLE,		/* sync's aligned table */
+	REPORT_JSON,		/* SPEC.md's --json object */
+	REPORT_JUNIT,		/* JUnit XML */
+	REPORT_METRICS,		/* Prometheus text format */
+	REPORT_STATUS,		/* status from the recorded state */
+	REPORT_STATUS_JSON,	/* ... as JSON */
+};
+
+struct report_ctx {
+	const struct repo_result *repos;	/* the result model */
+	size_t n;
+	int status;		/* the run's exit status */
+	time_t now;		/* the run's end, for ages and metrics */
+	int quiet;		/* text, table: only problems, on err; then
+				   nothing at all goes to the stream */
+	int verbose;		/* text: every ref update too */
+	int color;		/* table: ANSI colours */
+	FILE *err;		/* text, table: the problem lines */
 };
 
 /*
- * The human report: a line per repo on out (problems on err too, and only
- * them with quiet: then nothing at all goes to out).  Text from the network
- * is sanitised for the terminal.
+ * Prints the report of format f on out (and, for text and table, the
+ * problem lines on ctx->err).  Text from the network is sanitised for the
+ * terminal.  Returns an error when a stream cannot be written or out of
+ * memory.
  */
-void report_text(FILE *out, FILE *err, const struct repo_result *results,
-    size_t n, const struct report_opts *opts);
+struct dsm_error *report_write(enum report_format f, FILE *out,
+    const struct report_ctx *ctx);
 
 /*
- * The sync report: a compact aligned table on out (repo, fetch result,
- * head, latest release, license verdicts), then only the problems on err,
- * each line starting with the repo's name (with quiet: only those, and
- * nothing at all goes to out).
+ * Writes the report of format f to the file at path, atomically, mode 0644.
+ * Returns an error naming path when it cannot be written.
  */
-void report_table(FILE *out, FILE *err, const struct repo_result *results,
-    size_t n, const struct report_opts *opts);
+struct dsm_error *report_write_file(enum report_format f, const char *path,
+    const struct report_ctx *ctx);
 
-/*
- * Prometheus text-format metrics (node_exporter's textfile collector),
- * written atomically to path: per repo the last successful fetch (from the
- * recorded state under root), its duration, the license verdicts, the
- * latest release's publication time; the run's exit status and time.
- */
-struct dsm_error *report_metrics(const char *path, const char *root,
-    const struct repo_result *results, size_t n, int status, time_t now);
-
-/*
- * The JSON report of SPEC.md on out: {"repos": [...], "exit": status}.
- * Returns an error when out of memory or when out cannot be written.
- */
-struct dsm_error *report_json(FILE *out, const struct repo_result *results,
-    size_t n, int status);
-
-/*
- * The JUnit XML report, written atomically to path: a testsuite per repo,
- * a testcase for its fetch (when it ran) and one per license file; failures
- * carry the verdict and what changed.
- */
-struct dsm_error *report_junit(const char *path,
-    const struct repo_result *results, size_t n);
+/* The formats, for report.c's table; call them through report_write(). */
+struct dsm_error *report_text(FILE *out, const struct report_ctx *ctx);
+struct dsm_error *report_table(FILE *out, const struct report_ctx *ctx);
+struct dsm_error *report_json(FILE *out, const struct report_ctx *ctx);
+struct dsm_error *report_junit(FILE *out, const struct report_ctx *ctx);
+struct dsm_error *report_metrics(FILE *out, const struct report_ctx *ctx);
+struct dsm_error *report_status(FILE *out, const struct report_ctx *ctx);
+struct dsm_error *report_status_json(FILE *out,
+    const struct report_ctx *ctx);
 
 #endif

@@ -92,10 +92,18 @@ struct release_report {
 	char checked_at[21];	/* "2026-11-23T10:15:00Z" of this check */
 	unsigned long requests;		/* HTTP requests made for it */
 	unsigned long not_modified;	/* ... answered 304 */
+	json_t *section;	/* the "releases" section to record (owned), or
+				   NULL: nothing to record (the check failed) */
 };
 
 struct repo_result {
 	const struct repo_spec *spec;	/* belongs to the config */
+	json_t *state;			/* the recorded state (state.h), loaded
+					   once at plan time and, after a run
+					   records, what it wrote; or NULL */
+	char *state_note;		/* why the state file was unreadable, or
+					   NULL */
+	int mirrored;			/* status: the mirror exists */
 	struct fetch_report fetch;
 	struct release_report release;
 	int verified;			/* licenses[] is filled */
@@ -137,8 +145,17 @@ json_t *release_report_to_json(const struct release_report *r);
 /* Frees what r owns and zeroes it. */
 void release_report_clear(struct release_report *r);
 
+/*
+ * Marks the check of r failed with msg (taken over; NULL: out of memory):
+ * result error, nothing to record.
+ */
+void release_report_fail(struct release_report *r, char *msg);
+
 /* Returns the JSON name of v ("ok", "not-expected", ...). */
 const char *license_verdict_name(enum license_verdict v);
+
+/* Returns the verdict named name, or -1 when no verdict has that name. */
+int license_verdict_from_name(const char *name);
 
 /*
  * Returns the JSON object of one license file ("path", "verdict", "spdx",
@@ -150,7 +167,27 @@ json_t *license_report_to_json(const struct license_report *l);
 /* Frees what the repo's license reports own; NULL-safe fields. */
 void repo_result_clear_licenses(struct repo_result *r);
 
-/* Returns the process exit status that results describe (SPEC.md). */
+/* Frees what r owns (its reports and state) and zeroes it, keeping spec. */
+void repo_result_clear(struct repo_result *r);
+
+/*
+ * Returns whether r's license verdicts are stale: verified on the mirror as
+ * it was, because this run's fetch of it failed.
+ */
+int result_is_stale(const struct repo_result *r);
+
+/*
+ * Returns the width of the name column for results: the longest name, at
+ * least min, ignoring names longer than RESULT_MAX_NAME_WIDTH.
+ */
+#define RESULT_MAX_NAME_WIDTH	40
+int result_name_width(const struct repo_result *results, size_t n, int min);
+
+/*
+ * Returns the process exit status that results describe (SPEC.md): 1 when
+ * a license is not ok, else 3 when a fetch or a release check failed, else
+ * 0.
+ */
 int result_exit_status(const struct repo_result *results, size_t n);
 
 #endif

@@ -13,9 +13,7 @@
 
 #include "github.h"
 #include "releases.h"
-#include "state.h"
 #include "util.h"
-#include "verify.h"
 
 #ifndef DSMIRROR_VERSION
 #define DSMIRROR_VERSION "unknown"
@@ -379,67 +377,25 @@ out:
 }
 
 /*
- * What dsmirror itself knows, for the warnings: the mirrored branch and
- * the verdict of the first license file that names an spdx.
+ * Checks one repo against the recorded section (r->state's "releases"):
+ * fills r->release, and on success hands the section to record back in
+ * r->release.section.
  */
 static void
-warn_about(struct repo_result *r, const char *root)
-{
-	struct repo_result scratch = { .spec = r->spec };
-	const struct repo_result *v = r->verified ? r : &scratch;
-	struct releases_local local = {
-		.github = r->spec->github,
-		.renamed_to = r->release.renamed_to,
-		.branch = r->spec->branch,
-	};
-	char *head = NULL;
-	struct dsm_error *err;
-
-	if (!r->verified && (err = verify_repo(&scratch, root)) != NULL)
-		dsm_error_free(err);
-	for (size_t i = 0; i < v->nlicenses && local.main_license == NULL; i++)
-		if (v->licenses[i].spec->spdx != NULL)
-			local.main_license = &v->licenses[i];
-	/* No mirror (yet), or HEAD names no branch: nothing to compare. */
-	if (local.branch == NULL) {
-		if ((err = verify_head_branch(root, r->spec, &head)) == NULL)
-			local.branch = head;
-		dsm_error_free(err);
-	}
-	r->release.warnings = releases_warnings(r->release.repo, &local);
-	free(head);
-	repo_result_clear_licenses(&scratch);
-}
-
-/* Adds a note to the report's warnings (the state file was unreadable). */
-static void
-add_note(struct release_report *rep, const char *what, const char *note)
-{
-	if (rep->warnings == NULL)
-		rep->warnings = json_array();
-	json_array_append_new(rep->warnings, json_pack("{s:s, s:s}", "what",
-	    what, "message", note));
-}
-
-static struct dsm_error *
-check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
+check_repo(struct http *http, struct repo_result *r, const char *api)
 {
 	struct release_report *rep = &r->release;
-	struct check c = { http, cfg->api, NULL, NULL, rep };
-	json_t *state = NULL, *section = NULL;
+	struct check c = { http, api, NULL, NULL, rep };
+	json_t *section = NULL;
 	const json_t *old;
-	struct dsm_error *err;
 	const char *full;
-	char *note;
 
 	util_iso_time(rep->checked_at, time(NULL));
-	if ((err = state_load(cfg->root, r->spec->name, &state, &note)) != NULL)
-		return err;
 	/*
 	 * A record made for another GitHub repo is no use for this one, nor
 	 * one edited by hand into another shape.
 	 */
-	old = json_object_get(state, "releases");
+	old = json_object_get(r->state, "releases");
 	if (old != NULL && json_is_object(old) && json_string_value(
 	    json_object_get(old, "github")) != NULL && strcmp(
 	    json_string_value(json_object_get(old, "github")),
@@ -465,15 +421,8 @@ check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 		    json_string(json_string_value(json_object_get(latest,
 		    "tag"))) : json_null()) == -1 ||
 		    json_object_set(section, "requests", c.requests) == -1 ||
-		    json_object_set(state, "releases", section) == -1 ||
 		    rep->changes == NULL)
 			fail(&c, NULL);
-	}
-	if (rep->error == NULL &&
-	    (err = state_save(cfg->root, r->spec->name, state)) != NULL) {
-		fail(&c, util_printf("cannot record the release state: %s",
-		    err->msg));
-		dsm_error_free(err);
 	}
 	rep->result = RELEASE_UNCHANGED;
 	if (rep->error != NULL)
@@ -487,24 +436,18 @@ check_repo(struct http *http, struct repo_result *r, const struct config *cfg)
 	    json_array_get(rep->changes, 0), "what")), "first-check") != 0))
 		rep->result = RELEASE_CHANGED;
 	if (rep->error == NULL)
-		warn_about(r, cfg->root);
-	if (note != NULL)
-		add_note(rep, "state", note);
-	free(note);
+		rep->section = json_incref(section);
 	json_decref(c.requests);
 	json_decref(section);
-	json_decref(state);
-	return NULL;
 }
 
 struct dsm_error *
-github_check_all(struct repo_result *results, size_t n,
-    const struct config *cfg, const struct github_opts *opts,
-    struct http_stats *stats)
+github_check_all(struct repo_result *results, size_t n, const char *api,
+    const struct github_opts *opts, struct http_stats *stats)
 {
 	char agent[64];
 	struct http_opts ho = {
-		.origin = cfg->api,
+		.origin = api,
 		.token = opts->token,
 		.cacert = opts->cacert,
 		.user_agent = agent,
@@ -514,24 +457,20 @@ github_check_all(struct repo_result *results, size_t n,
 		.trace = opts->trace,
 		.stop = opts->stop,
 	};
-	struct dsm_error *err = NULL;
+	struct dsm_error *err;
 	struct http *http;
-	int saved = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	snprintf(agent, sizeof(agent), "dsmirror/%s", DSMIRROR_VERSION);
 	if ((err = http_new(&http, &ho)) != NULL)
 		return err;
-	for (size_t i = 0; i < n && err == NULL; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (results[i].spec->github == NULL)
 			continue;
 		release_report_clear(&results[i].release);
-		err = check_repo(http, &results[i], cfg);
-		saved |= results[i].release.result != RELEASE_ERROR;
+		check_repo(http, &results[i], api);
 	}
 	http_get_stats(http, stats);
 	http_free(http);
-	if (err == NULL && saved)
-		err = state_sync(cfg->root);
-	return err;
+	return NULL;
 }

@@ -14,16 +14,11 @@
 #include "config.h"
 #include "github.h"
 #include "http.h"
-#include "lock.h"
-#include "mirror.h"
 #include "pin.h"
-#include "progress.h"
-#include "record.h"
 #include "report.h"
 #include "result.h"
-#include "status.h"
+#include "run.h"
 #include "util.h"
-#include "verify.h"
 #include "worker.h"
 
 #ifndef DSMIRROR_VERSION
@@ -31,6 +26,7 @@
 #endif
 
 #define EXIT_USAGE		2
+#define EXIT_FAILED		3
 #define EXIT_LOCKED		4
 #define DEFAULT_TIMEOUT		120
 #define MAX_TIMEOUT		86400
@@ -156,23 +152,25 @@ usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/*
+ * The exit status of each kind of error (SPEC.md): a run that cannot go on
+ * for a local reason (a write failed, memory ran out) did not do its work,
+ * as when a repo could not be fetched.
+ */
+static const int error_status[] = {
+	[DSM_ERR_USAGE] = EXIT_USAGE,
+	[DSM_ERR_REMOTE] = EXIT_FAILED,
+	[DSM_ERR_LOCKED] = EXIT_LOCKED,
+	[DSM_ERR_SYSTEM] = EXIT_FAILED,
+	[DSM_ERR_NOMEM] = EXIT_FAILED,
+};
+
 /* Prints err as "dsmirror: message" and returns its exit status. */
 static int
 fail(struct dsm_error *err)
 {
-	int status;
+	int status = error_status[err->kind];
 
-	switch (err->kind) {
-	case DSM_ERR_USAGE:
-		status = EXIT_USAGE;
-		break;
-	case DSM_ERR_LOCKED:
-		status = EXIT_LOCKED;
-		break;
-	default:
-		status = 3;
-		break;
-	}
 	fprintf(stderr, "dsmirror: %s\n", err->msg);
 	dsm_error_free(err);
 	return status;
@@ -217,73 +215,6 @@ catch_signals(void)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
-/*
- * Loads the configuration and picks the repos the run works on: all of them,
- * or those named.  Fills *out_results (caller frees) and *out_n.
- */
-static struct dsm_error *
-plan(struct config **out_cfg, struct repo_result **out_results, size_t *out_n,
-    const struct options *opts, char **names, int nnames)
-{
-	struct repo_result *results;
-	struct config *cfg;
-	struct dsm_error *err;
-	size_t n = 0;
-
-	*out_results = NULL;
-	if ((err = config_load(&cfg, opts->config)) != NULL)
-		return err;
-	results = calloc(cfg->nrepos + 1, sizeof(*results));
-	if (results == NULL) {
-		config_free(cfg);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	}
-	for (int i = 0; i < nnames; i++) {
-		if (config_find(cfg, names[i]) != NULL)
-			continue;
-		char safe[128];
-		err = dsm_error_new(DSM_ERR_USAGE, "%s has no repo named \"%s\"",
-		    opts->config, util_sanitize(safe, sizeof(safe), names[i]));
-		free(results);
-		config_free(cfg);
-		return err;
-	}
-	/* In the configuration's order, each repo once. */
-	for (size_t i = 0; i < cfg->nrepos; i++) {
-		int wanted = nnames == 0;
-		for (int j = 0; j < nnames && !wanted; j++)
-			wanted = strcmp(names[j], cfg->repos[i].name) == 0;
-		if (wanted)
-			results[n++].spec = &cfg->repos[i];
-	}
-	*out_cfg = cfg;
-	*out_results = results;
-	*out_n = n;
-	return NULL;
-}
-
-struct display {
-	struct progress *progress;
-};
-
-static void
-on_progress(size_t index, const struct fetch_progress *p, void *payload)
-{
-	progress_update(((struct display *)payload)->progress, index, p);
-}
-
-static void
-on_done(size_t index, void *payload)
-{
-	progress_done(((struct display *)payload)->progress, index);
-}
-
-static void
-on_tick(void *payload)
-{
-	progress_tick(((struct display *)payload)->progress);
-}
-
 /* Colour: on a terminal, unless NO_COLOR (https://no-color.org) is set. */
 static int
 use_color(void)
@@ -293,63 +224,6 @@ use_color(void)
 	return isatty(STDOUT_FILENO) && (no == NULL || *no == '\0') &&
 	    getenv("TERM") != NULL && strcmp(getenv("TERM"), "dumb") != 0;
 }
-
-/*
- * Prints the run's reports (the table for sync, else the line report);
- * returns the exit status.  root is for --metrics.
- */
-static int
-report_run(const struct options *opts, const struct repo_result *results,
-    size_t n, int table, const char *root)
-{
-	/* An interrupted run says so in every report, as its exit status. */
-	int status = stop_signal != 0 ? 128 + stop_signal :
-	    result_exit_status(results, n);
-	struct dsm_error *err;
-
-	struct report_opts ropts = { opts->quiet, opts->verbose, use_color() };
-
-	/*
-	 * With --json the problems still go to stderr, as -q prints them: cron
-	 * mails stderr, and stdout is the JSON.
-	 */
-	if (opts->json) {
-		if ((err = report_json(stdout, results, n, status)) != NULL)
-			status = fail(err);
-		ropts.quiet = 1;
-		ropts.verbose = 0;
-	}
-	if (table)
-		report_table(stdout, stderr, results, n, &ropts);
-	else
-		report_text(stdout, stderr, results, n, &ropts);
-	if (opts->junit != NULL &&
-	    (err = report_junit(opts->junit, results, n)) != NULL)
-		status = fail(err);
-	if (opts->metrics != NULL && (err = report_metrics(opts->metrics,
-	    root, results, n, status, time(NULL))) != NULL)
-		status = fail(err);
-	return status;
-}
-
-static int
-report(const struct options *opts, const struct repo_result *results,
-    size_t n, const char *root)
-{
-	return report_run(opts, results, n, 0, root);
-}
-
-static void
-free_results(struct repo_result *results, size_t n)
-{
-	for (size_t i = 0; results != NULL && i < n; i++) {
-		fetch_report_clear(&results[i].fetch);
-		release_report_clear(&results[i].release);
-		repo_result_clear_licenses(&results[i]);
-	}
-	free(results);
-}
-
 
 /* The CA bundle: --cacert, else curl's and OpenSSL's variables. */
 static const char *
@@ -365,235 +239,208 @@ ca_bundle(const struct options *opts)
 	return NULL;
 }
 
-/* Checks release metadata on the GitHub API; the caller holds the lock. */
-static struct dsm_error *
-check_releases(const struct options *opts, struct repo_result *results,
-    size_t n, const struct config *cfg)
+/* The exit status of a finished run: an interrupted run says so. */
+static int
+run_status(const struct run *run)
 {
-	struct github_opts gopts = {
-		.token = github_token_from_env(),
+	return stop_signal != 0 ? 128 + stop_signal :
+	    result_exit_status(run->repos, run->n);
+}
+
+/*
+ * Prints the run's reports: the table for sync, the line report for the
+ * rest, or the JSON (with the problems still on stderr, as -q prints them:
+ * cron mails stderr); then the --junit and --metrics files.  Returns the
+ * exit status.
+ */
+static int
+report(const struct options *opts, const struct run *run, int table)
+{
+	struct report_ctx ctx = {
+		.repos = run->repos,
+		.n = run->n,
+		.status = run_status(run),
+		.now = time(NULL),
+		.quiet = opts->quiet,
+		.verbose = opts->verbose,
+		.color = use_color(),
+		.err = stderr,
+	};
+	enum report_format human = table ? REPORT_TABLE : REPORT_TEXT;
+	int status = ctx.status;
+	struct dsm_error *err;
+
+	if (opts->json) {
+		if ((err = report_write(REPORT_JSON, stdout, &ctx)) != NULL)
+			status = fail(err);
+		ctx.quiet = 1;
+		ctx.verbose = 0;
+	}
+	if ((err = report_write(human, stdout, &ctx)) != NULL)
+		status = fail(err);
+	if (opts->junit != NULL && (err = report_write_file(REPORT_JUNIT,
+	    opts->junit, &ctx)) != NULL)
+		status = fail(err);
+	if (opts->metrics != NULL && (err = report_write_file(REPORT_METRICS,
+	    opts->metrics, &ctx)) != NULL)
+		status = fail(err);
+	return status;
+}
+
+/* The run's warnings (a state file set aside), on stderr even with -q. */
+static void
+print_notes(const struct run *run)
+{
+	char buf[1024];	/* a note quotes a file: no raw bytes */
+
+	for (size_t i = 0; i < run->nnotes; i++)
+		fprintf(stderr, "dsmirror: warning: %s\n", util_sanitize(buf,
+		    sizeof(buf), run->notes[i]));
+}
+
+/*
+ * fetch, releases and sync: the steps asked for, under the root's lock,
+ * then one report.  A repo whose fetch failed is still verified, on what
+ * its mirror already holds.
+ */
+static int
+run_steps(const struct options *opts, char **names, int nnames, int steps)
+{
+	const char *token = github_token_from_env();
+	struct run_opts ropts = {
+		.steps = steps,
 		.cacert = ca_bundle(opts),
+		.token = token,
+		.jobs = opts->jobs,
 		.timeout = opts->timeout,
-		.max_wait = opts->api_wait,
+		.api_wait = opts->api_wait,
+		.progress = opts->progress == PROGRESS_ON || (opts->progress ==
+		    PROGRESS_AUTO && !opts->quiet && isatty(STDOUT_FILENO) &&
+		    isatty(STDERR_FILENO)),
+		.progress_out = stderr,
 		.trace = opts->verbose ? stderr : NULL,
 		.stop = &stop_signal,
 	};
-	struct http_stats stats;
 	struct dsm_error *err;
-	size_t asked = 0;
-
-	for (size_t i = 0; i < n; i++)
-		asked += results[i].spec->github != NULL;
-	if (asked == 0)
-		return NULL;
-	if (gopts.token == NULL && !opts->quiet)
-		fprintf(stderr, "dsmirror: no GITHUB_TOKEN or GH_TOKEN: API "
-		    "requests are unauthenticated (60 an hour, and even 304 "
-		    "answers count)\n");
-	if ((err = http_global_init()) != NULL ||
-	    (err = verify_global_init()) != NULL)
-		return err;
-	err = github_check_all(results, n, cfg, &gopts, &stats);
-	if (err == NULL && opts->verbose)
-		fprintf(stderr, "api: %lu requests (%lu answered 304 Not "
-		    "Modified), %lu connection%s, %lu retr%s, %.1f s waited\n",
-		    stats.requests, stats.not_modified, stats.connections,
-		    stats.connections == 1 ? "" : "s", stats.retries,
-		    stats.retries == 1 ? "y" : "ies", stats.waited);
-	http_global_cleanup();
-	return err;
-}
-
-
-/* Verifies the license files of every planned repo, in this process. */
-static struct dsm_error *
-verify_all(struct repo_result *results, size_t n, const char *root)
-{
-	struct dsm_error *err;
-
-	if ((err = verify_global_init()) != NULL)
-		return err;
-	for (size_t i = 0; i < n; i++)
-		if ((err = verify_repo(&results[i], root)) != NULL)
-			return err;
-	return NULL;
-}
-
-/*
- * Fetches the repos in worker processes, with live progress on a terminal,
- * and records each fetch.  The caller holds the root's lock.
- */
-static struct dsm_error *
-fetch_all(const struct options *opts, const struct config *cfg,
-    struct repo_result *results, size_t n)
-{
-	struct display display = { NULL };
-	struct dsm_error *err;
-	int show;
-
-	if ((err = mirror_cleanup_root(cfg->root)) != NULL)
-		return err;
-	show = opts->progress == PROGRESS_ON || (opts->progress ==
-	    PROGRESS_AUTO && !opts->quiet && isatty(STDOUT_FILENO) &&
-	    isatty(STDERR_FILENO));
-	display.progress = progress_new(stderr, results, n, show);
-	struct worker_opts wopts = {
-		.root = cfg->root,
-		.cacert = ca_bundle(opts),
-		.jobs = opts->jobs,
-		.timeout = opts->timeout,
-		.on_progress = on_progress,
-		.on_done = on_done,
-		.on_tick = on_tick,
-		.payload = &display,
-		.stop = &stop_signal,
-	};
-	err = worker_fetch_all(results, n, &wopts);
-	progress_finish(display.progress);
-	if (err == NULL)
-		err = record_fetch(cfg->root, results, n, time(NULL));
-	return err;
-}
-
-enum { DO_FETCH = 1, DO_RELEASES = 2, DO_VERIFY = 4,
-    DO_SYNC = DO_FETCH | DO_RELEASES | DO_VERIFY };
-
-/*
- * fetch, releases and sync: under the root's lock, the steps asked for in
- * SPEC.md's order, then one report.  A repo whose fetch failed is still
- * verified, on what its mirror already holds.
- */
-static int
-run_locked(const struct options *opts, char **names, int nnames, int steps)
-{
-	struct repo_result *results = NULL;
-	struct config *cfg = NULL;
-	struct lock *lock = NULL;
-	struct dsm_error *err;
-	size_t n = 0;
+	struct run run;
 	int status;
 
-	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+	if ((err = run_plan(&run, opts->config, names, nnames)) != NULL)
 		return fail(err);
 	/* A bad token is a usage error, found before anything is touched. */
-	if ((steps & DO_RELEASES) && github_token_from_env() != NULL &&
-	    !http_token_is_valid(github_token_from_env())) {
-		free_results(results, n);
-		config_free(cfg);
+	if ((steps & RUN_RELEASES) && token != NULL &&
+	    !http_token_is_valid(token)) {
+		run_free(&run);
 		return usage_error("%s", "the token in GITHUB_TOKEN/GH_TOKEN is "
 		    "too long or holds spaces or control characters");
 	}
+	if ((steps & RUN_RELEASES) && token == NULL && !opts->quiet &&
+	    run_asks_api(&run))
+		fprintf(stderr, "dsmirror: no GITHUB_TOKEN or GH_TOKEN: API "
+		    "requests are unauthenticated (60 an hour, and even 304 "
+		    "answers count)\n");
 	/* Workers are stopped cleanly; verify and pin just die. */
 	catch_signals();
-	if ((err = util_mkdir_p(cfg->root, 0755)) == NULL &&
-	    (err = lock_acquire(&lock, cfg->root)) == NULL &&
-	    (steps & DO_FETCH))
-		err = fetch_all(opts, cfg, results, n);
-	if (err == NULL && (steps & DO_RELEASES) && stop_signal == 0)
-		err = check_releases(opts, results, n, cfg);
-	if (err == NULL && (steps & DO_VERIFY) && stop_signal == 0 &&
-	    (err = verify_all(results, n, cfg->root)) == NULL)
-		err = record_verify(cfg->root, results, n, time(NULL));
+	err = run_execute(&run, &ropts);
+	print_notes(&run);
+	if (err == NULL && run.api_asked && opts->verbose)
+		fprintf(stderr, "api: %lu requests (%lu answered 304 Not "
+		    "Modified), %lu connection%s, %lu retr%s, %.1f s waited\n",
+		    run.api.requests, run.api.not_modified, run.api.connections,
+		    run.api.connections == 1 ? "" : "s", run.api.retries,
+		    run.api.retries == 1 ? "y" : "ies", run.api.waited);
 	if (err != NULL) {
 		status = fail(err);
 	} else {
-		status = report_run(opts, results, n, steps == DO_SYNC,
-		    cfg->root);
+		status = report(opts, &run, steps == RUN_SYNC);
 		if (stop_signal != 0)
 			fprintf(stderr, "dsmirror: interrupted by signal %d; every "
 			    "mirror is as it was or complete\n",
 			    (int)stop_signal);
 	}
-	lock_release(lock);
-	free_results(results, n);
-	config_free(cfg);
+	run_free(&run);
 	return status;
 }
 
 static int
 cmd_sync(const struct options *opts, char **names, int nnames)
 {
-	return run_locked(opts, names, nnames, DO_SYNC);
+	return run_steps(opts, names, nnames, RUN_SYNC);
 }
 
 static int
 cmd_fetch(const struct options *opts, char **names, int nnames)
 {
-	return run_locked(opts, names, nnames, DO_FETCH);
+	return run_steps(opts, names, nnames, RUN_FETCH);
 }
 
 static int
 cmd_releases(const struct options *opts, char **names, int nnames)
 {
-	return run_locked(opts, names, nnames, DO_RELEASES);
-}
-
-static int
-cmd_status(const struct options *opts, char **names, int nnames)
-{
-	struct repo_result *results = NULL;
-	struct config *cfg = NULL;
-	struct dsm_error *err;
-	size_t n = 0;
-	int status;
-
-	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
-		return fail(err);
-	if ((err = status_print(stdout, cfg->root, results, n, opts->json,
-	    time(NULL), &status)) != NULL)
-		status = fail(err);
-	free_results(results, n);
-	config_free(cfg);
-	return status;
+	return run_steps(opts, names, nnames, RUN_RELEASES);
 }
 
 static int
 cmd_verify(const struct options *opts, char **names, int nnames)
 {
-	struct repo_result *results = NULL;
-	struct config *cfg = NULL;
 	struct dsm_error *err;
-	size_t n = 0;
+	struct run run;
 	int status;
 
-	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+	if ((err = run_plan(&run, opts->config, names, nnames)) != NULL)
 		return fail(err);
-	if ((err = verify_all(results, n, cfg->root)) != NULL)
+	if ((err = run_verify(&run)) != NULL)
 		status = fail(err);
 	else
-		status = report(opts, results, n, cfg->root);
-	free_results(results, n);
-	config_free(cfg);
+		status = report(opts, &run, 0);
+	run_free(&run);
 	return status;
 }
 
-/*
- * Pins only what a person can stand behind: every file present, and every
- * file with an spdx still that license.  A changed fingerprint is what pin
- * is for.
- */
 static int
-pin_refusals(const struct repo_result *results, size_t n)
+cmd_status(const struct options *opts, char **names, int nnames)
+{
+	struct report_ctx ctx = { .now = time(NULL), .err = stderr };
+	struct dsm_error *err;
+	struct run run;
+	int status;
+
+	if ((err = run_plan(&run, opts->config, names, nnames)) != NULL)
+		return fail(err);
+	if ((err = run_read_state(&run)) != NULL) {
+		status = fail(err);
+	} else {
+		ctx.repos = run.repos;
+		ctx.n = run.n;
+		ctx.status = status = result_exit_status(run.repos, run.n);
+		if ((err = report_write(opts->json ? REPORT_STATUS_JSON :
+		    REPORT_STATUS, stdout, &ctx)) != NULL)
+			status = fail(err);
+	}
+	run_free(&run);
+	return status;
+}
+
+/* Prints why each file that may not be pinned may not; returns how many. */
+static size_t
+pin_refusals(const struct run *run)
 {
 	char name[128], path[256], detail[512];
-	int refused = 0;
+	size_t refused = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < results[i].nlicenses; j++) {
-			const struct license_report *l = &results[i].licenses[j];
-			/* No fingerprint (too large to be a license): no pin. */
-			if ((l->verdict == VERDICT_OK ||
-			    l->verdict == VERDICT_CHANGED) && (l->sha256[0] !=
-			    '\0' || l->spec->sha256 == NULL))
+	for (size_t i = 0; i < run->n; i++) {
+		const struct repo_result *r = &run->repos[i];
+		for (size_t j = 0; j < r->nlicenses; j++) {
+			const struct license_report *l = &r->licenses[j];
+			if (pin_allowed(l))
 				continue;
 			fprintf(stderr, "%s: %s: %s: %s\n",
-			    util_sanitize(name, sizeof(name),
-			    results[i].spec->name),
+			    util_sanitize(name, sizeof(name), r->spec->name),
 			    util_sanitize(path, sizeof(path), l->spec->path),
 			    license_verdict_name(l->verdict),
 			    util_sanitize(detail, sizeof(detail),
 			    l->detail != NULL ? l->detail : ""));
-			refused = 1;
+			refused++;
 		}
 	}
 	return refused;
@@ -602,29 +449,27 @@ pin_refusals(const struct repo_result *results, size_t n)
 static int
 cmd_pin(const struct options *opts, char **names, int nnames)
 {
-	struct repo_result *results = NULL;
-	struct config *cfg = NULL;
 	struct dsm_error *err;
-	size_t n = 0, changed = 0;
+	struct run run;
+	size_t changed = 0;
 	int status = 0;
 
-	if ((err = plan(&cfg, &results, &n, opts, names, nnames)) != NULL)
+	if ((err = run_plan(&run, opts->config, names, nnames)) != NULL)
 		return fail(err);
-	if ((err = verify_all(results, n, cfg->root)) != NULL) {
+	if ((err = run_verify(&run)) != NULL) {
 		status = fail(err);
-	} else if (pin_refusals(results, n)) {
+	} else if (pin_refusals(&run) > 0) {
 		fprintf(stderr, "dsmirror: nothing pinned: fix or review the "
 		    "files above first\n");
 		status = 1;
-	} else if ((err = pin_write(cfg->path, results, n,
+	} else if ((err = pin_write(run.cfg->path, run.repos, run.n,
 	    opts->quiet ? NULL : stdout, &changed)) != NULL) {
 		status = fail(err);
 	} else if (changed == 0 && !opts->quiet) {
 		printf("%s: every fingerprint was already pinned\n",
-		    cfg->path);
+		    run.cfg->path);
 	}
-	free_results(results, n);
-	config_free(cfg);
+	run_free(&run);
 	return status;
 }
 

@@ -17,6 +17,14 @@
 #include "pin.h"
 #include "util.h"
 
+int
+pin_allowed(const struct license_report *l)
+{
+	/* No fingerprint (too large to be a license): no pin. */
+	return (l->verdict == VERDICT_OK || l->verdict == VERDICT_CHANGED) &&
+	    (l->sha256[0] != '\0' || l->spec->sha256 == NULL);
+}
+
 static const struct repo_result *
 find_result(const struct repo_result *results, size_t n, const char *name)
 {

@@ -1,5 +1,6 @@
 /*
- * record.c - the fetch and verify sections of each repo's state.
+ * record.c - what a run records in each repo's state: the only writer of
+ * state files.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,33 +9,6 @@
 #include "record.h"
 #include "state.h"
 #include "util.h"
-
-/* Loads, lets update() change the state of r, saves. */
-static struct dsm_error *
-update_state(const char *root, const struct repo_result *r,
-    int (*update)(json_t *, const struct repo_result *, const char *),
-    const char *now)
-{
-	struct dsm_error *err;
-	json_t *state;
-	char *note;
-
-	if ((err = state_load(root, r->spec->name, &state, &note)) != NULL)
-		return err;
-	/* A corrupt record was set aside: say so, and start afresh. */
-	if (note != NULL) {
-		char buf[1024];	/* the note quotes the file: no raw bytes */
-		fprintf(stderr, "dsmirror: warning: %s\n",
-		    util_sanitize(buf, sizeof(buf), note));
-	}
-	free(note);
-	if (update(state, r, now) == -1)
-		err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	else
-		err = state_save(root, r->spec->name, state);
-	json_decref(state);
-	return err;
-}
 
 static json_t *
 str_or_null(const char *s)
@@ -201,13 +175,13 @@ update_verify(json_t *state, const struct repo_result *r, const char *now)
 		}
 	}
 	sec = list != NULL ? json_pack("{s:s, s:b, s:o}", "checked_at", now,
-	    "stale", r->fetch.result == FETCH_ERROR, "licenses", list) : NULL;
+	    "stale", result_is_stale(r), "licenses", list) : NULL;
 	return sec != NULL ? json_object_set_new(state, "verify", sec) : -1;
 }
 
-static struct dsm_error *
-record_each(const char *root, const struct repo_result *results, size_t n,
-    time_t now, int verify)
+struct dsm_error *
+record_run(const char *root, struct repo_result *results, size_t n,
+    int verify, time_t now)
 {
 	struct dsm_error *err = NULL;
 	char stamp[21];
@@ -215,11 +189,34 @@ record_each(const char *root, const struct repo_result *results, size_t n,
 
 	util_iso_time(stamp, now);
 	for (size_t i = 0; i < n && err == NULL; i++) {
-		const struct repo_result *r = &results[i];
-		if (verify ? !r->verified : r->fetch.result == FETCH_SKIPPED)
+		struct repo_result *r = &results[i];
+		int fetched = r->fetch.result != FETCH_SKIPPED;
+		int checked = r->release.section != NULL;
+		int verified = verify && r->verified;
+
+		if (!fetched && !checked && !verified)
 			continue;
-		err = update_state(root, r, verify ? update_verify :
-		    update_fetch, stamp);
+		if (r->state == NULL && (r->state = json_pack("{s:i}",
+		    "version", STATE_VERSION)) == NULL)
+			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		if ((fetched && update_fetch(r->state, r, stamp) == -1) ||
+		    (checked && json_object_set(r->state, "releases",
+		    r->release.section) == -1) ||
+		    (verified && update_verify(r->state, r, stamp) == -1))
+			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		err = state_save(root, r->spec->name, r->state);
+		/*
+		 * A release check alone that cannot be recorded is that
+		 * check's failure, not the run's: it would be "changed"
+		 * again next time.
+		 */
+		if (err != NULL && !fetched && !verified) {
+			release_report_fail(&r->release, util_printf("cannot "
+			    "record the release state: %s", err->msg));
+			dsm_error_free(err);
+			err = NULL;
+			continue;
+		}
 		saved = 1;
 	}
 	if (err == NULL && saved)
@@ -227,18 +224,60 @@ record_each(const char *root, const struct repo_result *results, size_t n,
 	return err;
 }
 
-struct dsm_error *
-record_fetch(const char *root, const struct repo_result *results, size_t n,
-    time_t now)
+int
+record_to_result(struct repo_result *r)
 {
-	return record_each(root, results, n, now, 0);
-}
+	const char *why = NULL;
+	json_t *fetch = NULL, *ver = NULL, *v;
+	const char *error, *head;
+	size_t i;
+	int rc = -1;
 
-struct dsm_error *
-record_verify(const char *root, const struct repo_result *results, size_t n,
-    time_t now)
-{
-	return record_each(root, results, n, now, 1);
+	if (json_object_get(r->state, "fetch") != NULL)
+		fetch = record_fetch_section(json_object_get(r->state, "fetch"),
+		    &why);
+	if (json_object_get(r->state, "verify") != NULL)
+		ver = record_verify_section(json_object_get(r->state, "verify"),
+		    &why);
+	if (fetch != NULL) {
+		error = json_string_value(json_object_get(fetch, "error"));
+		head = json_string_value(json_object_get(fetch, "head"));
+		r->fetch.result = error != NULL ? FETCH_ERROR : FETCH_UNCHANGED;
+		if (error != NULL && (r->fetch.error = strdup(error)) == NULL)
+			goto out;
+		if (head != NULL && strlen(head) <= OID_HEX)
+			memcpy(r->fetch.head, head, strlen(head) + 1);
+	}
+	if (ver != NULL) {
+		const json_t *list = json_object_get(ver, "licenses");
+		r->licenses = calloc(json_array_size(list) + 1,
+		    sizeof(*r->licenses));
+		if (r->licenses == NULL)
+			goto out;
+		r->verified = 1;
+		/* A file mirrors.json no longer lists has nobody to answer to. */
+		json_array_foreach(list, i, v) {
+			const char *path = json_string_value(json_object_get(v,
+			    "path"));
+			const char *name = json_string_value(json_object_get(v,
+			    "verdict"));
+			struct license_report *l = &r->licenses[r->nlicenses];
+			int verdict = license_verdict_from_name(name);
+			for (size_t j = 0; j < r->spec->nlicenses; j++)
+				if (strcmp(r->spec->licenses[j].path, path) == 0)
+					l->spec = &r->spec->licenses[j];
+			if (l->spec == NULL)
+				continue;
+			l->verdict = verdict >= 0 ? (enum license_verdict)verdict :
+			    VERDICT_NOT_EXPECTED;
+			r->nlicenses++;
+		}
+	}
+	rc = 0;
+out:
+	json_decref(fetch);
+	json_decref(ver);
+	return rc;
 }
 
 time_t

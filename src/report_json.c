@@ -23,7 +23,7 @@ repo_json(const struct repo_result *r)
 	    "fetch", fetch_report_to_json(&r->fetch),
 	    "release", release_report_to_json(&r->release),
 	    "licenses", licenses,
-	    "stale", r->verified && r->fetch.result == FETCH_ERROR);
+	    "stale", result_is_stale(r));
 }
 
 static int
@@ -33,21 +33,21 @@ dump_to_file(const char *buf, size_t size, void *data)
 }
 
 struct dsm_error *
-report_json(FILE *out, const struct repo_result *results, size_t n,
-    int status)
+report_json(FILE *out, const struct report_ctx *ctx)
 {
 	json_t *top, *repos;
 	int rc;
 
 	repos = json_array();
-	for (size_t i = 0; repos != NULL && i < n; i++) {
-		if (json_array_append_new(repos, repo_json(&results[i])) == -1) {
+	for (size_t i = 0; repos != NULL && i < ctx->n; i++) {
+		if (json_array_append_new(repos, repo_json(&ctx->repos[i])) ==
+		    -1) {
 			json_decref(repos);
 			repos = NULL;
 		}
 	}
 	top = repos != NULL ? json_pack("{s:o, s:i}", "repos", repos, "exit",
-	    status) : NULL;
+	    ctx->status) : NULL;
 	if (top == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	rc = json_dump_callback(top, dump_to_file, out,

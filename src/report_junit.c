@@ -2,7 +2,7 @@
  * report_junit.c - the --junit FILE report: JUnit XML as GitLab and Jenkins
  * read it.  One testsuite per repo; a testcase for the fetch and one for
  * the release check when they ran, and one per license file.  Written
- * atomically.
+ * atomically by report_write_file().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,26 +152,13 @@ suite(FILE *f, const struct repo_result *r)
 }
 
 struct dsm_error *
-report_junit(const char *path, const struct repo_result *results, size_t n)
+report_junit(FILE *f, const struct report_ctx *ctx)
 {
-	struct dsm_error *err;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	f = open_memstream(&buf, &len);
-	if (f == NULL)
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
 	    "name=\"dsmirror\">\n", f);
-	for (size_t i = 0; i < n; i++)
-		suite(f, &results[i]);
+	for (size_t i = 0; i < ctx->n; i++)
+		suite(f, &ctx->repos[i]);
 	fputs("</testsuites>\n", f);
-	if (fclose(f) == EOF) {
-		free(buf);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	}
-	err = util_write_atomic(path, buf, len, 0644);
-	free(buf);
-	return err;
+	return ferror(f) ? dsm_error_new(DSM_ERR_SYSTEM, "cannot write the "
+	    "JUnit report") : NULL;
 }

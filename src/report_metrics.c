@@ -9,7 +9,6 @@
 
 #include "record.h"
 #include "report.h"
-#include "state.h"
 #include "util.h"
 
 /* Writes a label value: backslash, double quote and newline escaped. */
@@ -41,39 +40,26 @@ repo_sample(FILE *f, const char *metric, const struct repo_result *r,
 	fprintf(f, "\"} %.15g\n", value);
 }
 
-/* The last successful fetch of r, from this run or the recorded state. */
+/*
+ * The last successful fetch of r, from its state (as this run recorded it,
+ * or as it was recorded before), or -1.
+ */
 static double
-last_success(const char *root, const struct repo_result *r)
+last_success(const struct repo_result *r)
 {
-	json_t *state = NULL;
-	char *note = NULL;
-	time_t t = -1;
-	struct dsm_error *err = state_read(root, r->spec->name, &state, &note);
-
-	if (err == NULL && state != NULL)
-		t = record_parse_time(json_string_value(json_object_get(
-		    json_object_get(state, "fetch"), "last_success")));
-	dsm_error_free(err);
-	json_decref(state);
-	free(note);
-	return (double)t;
+	return (double)record_parse_time(json_string_value(json_object_get(
+	    json_object_get(r->state, "fetch"), "last_success")));
 }
 
 struct dsm_error *
-report_metrics(const char *path, const char *root,
-    const struct repo_result *results, size_t n, int status, time_t now)
+report_metrics(FILE *f, const struct report_ctx *ctx)
 {
-	struct dsm_error *err;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	const struct repo_result *results = ctx->repos;
+	size_t n = ctx->n;
 	head(f, "dsmirror_last_success_timestamp_seconds", "Unix time of the "
 	    "repo's last successful fetch.");
 	for (size_t i = 0; i < n; i++) {
-		double t = last_success(root, &results[i]);
+		double t = last_success(&results[i]);
 		if (t >= 0)
 			repo_sample(f, "dsmirror_last_success_timestamp_seconds",
 			    &results[i], t);
@@ -121,15 +107,11 @@ report_metrics(const char *path, const char *root,
 	}
 	head(f, "dsmirror_run_exit_status", "Exit status of the last dsmirror "
 	    "run (0 all well, 1 license, 3 fetch or API).");
-	fprintf(f, "dsmirror_run_exit_status %d\n", status);
+	fprintf(f, "dsmirror_run_exit_status %d\n", ctx->status);
 	head(f, "dsmirror_run_timestamp_seconds", "Unix time the last dsmirror "
 	    "run ended.");
-	fprintf(f, "dsmirror_run_timestamp_seconds %lld\n", (long long)now);
-	if (fclose(f) == EOF) {
-		free(buf);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	}
-	err = util_write_atomic(path, buf, len, 0644);
-	free(buf);
-	return err;
+	fprintf(f, "dsmirror_run_timestamp_seconds %lld\n",
+	    (long long)ctx->now);
+	return ferror(f) ? dsm_error_new(DSM_ERR_SYSTEM, "cannot write the "
+	    "metrics") : NULL;
 }

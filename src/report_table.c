@@ -16,7 +16,7 @@
 
 /* Prints a cell padded to width, coloured when asked. */
 static void
-cell(FILE *f, const struct report_opts *o, const char *color, int width,
+cell(FILE *f, const struct report_ctx *o, const char *color, int width,
     const char *text)
 {
 	if (o->color && color != NULL)
@@ -60,7 +60,7 @@ licenses_ok(const struct repo_result *r)
 
 static void
 row(FILE *out, const struct repo_result *r, int width,
-    const struct report_opts *o)
+    const struct report_ctx *o)
 {
 	char name[128], rel[96], head[SHORT_OID + 1] = "-";
 	int ferr = r->fetch.result == FETCH_ERROR;
@@ -89,7 +89,7 @@ row(FILE *out, const struct repo_result *r, int width,
 			    license_verdict_name(l->verdict));
 		}
 	}
-	if (ferr && r->verified)
+	if (result_is_stale(r))
 		fputs(" (stale)", out);
 	fputc('\n', out);
 }
@@ -118,7 +118,7 @@ problems(FILE *err, const struct repo_result *r)
 		    sizeof(path), l->spec->path),
 		    license_verdict_name(l->verdict), util_sanitize(msg,
 		    sizeof(msg), l->detail != NULL ? l->detail : ""),
-		    r->fetch.result == FETCH_ERROR ? " (the mirror as it was: "
+		    result_is_stale(r) ? " (the mirror as it was: "
 		    "the fetch failed, so this may be stale)" : "");
 		for (i = 0; i < l->change.nadded; i++)
 			fprintf(err, "%s:   + \"%s\"\n", name, util_sanitize(buf,
@@ -143,33 +143,28 @@ has_problem(const struct repo_result *r, int quiet)
 	    > 0);
 }
 
-void
-report_table(FILE *out, FILE *err, const struct repo_result *results,
-    size_t n, const struct report_opts *opts)
+struct dsm_error *
+report_table(FILE *out, const struct report_ctx *ctx)
 {
-	int width = 4;
+	const struct repo_result *results = ctx->repos;
+	int width = result_name_width(results, ctx->n, 4);
 
-	for (size_t i = 0; i < n; i++) {
-		int w = (int)strlen(results[i].spec->name);
-		if (w > width && w <= 40)
-			width = w;
-	}
-	if (!opts->quiet) {
+	if (!ctx->quiet) {
 		fprintf(out, "%-*s  %-9s  %-7s  %-24s  %s\n", width, "REPO",
 		    "FETCH", "HEAD", "RELEASE", "LICENSES");
-		for (size_t i = 0; i < n; i++)
-			row(out, &results[i], width, opts);
+		for (size_t i = 0; i < ctx->n; i++)
+			row(out, &results[i], width, ctx);
 		fflush(out);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!has_problem(&results[i], opts->quiet))
+	for (size_t i = 0; i < ctx->n; i++) {
+		if (!has_problem(&results[i], ctx->quiet))
 			continue;
 		/* Warnings alone are not problems: -q leaves them out. */
-		if (opts->quiet && results[i].fetch.result != FETCH_ERROR &&
+		if (ctx->quiet && results[i].fetch.result != FETCH_ERROR &&
 		    results[i].release.result != RELEASE_ERROR &&
 		    licenses_ok(&results[i]))
 			continue;
-		problems(err, &results[i]);
+		problems(ctx->err, &results[i]);
 	}
-	fflush(err);
+	return NULL;
 }

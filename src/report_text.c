@@ -30,7 +30,7 @@ find_update(const struct fetch_report *f, const char *ref)
 
 static void
 print_fetch(FILE *out, const struct repo_result *r, int width,
-    const struct report_opts *opts)
+    const struct report_ctx *opts)
 {
 	const struct fetch_report *f = &r->fetch;
 	const struct ref_update *hu = find_update(f, f->head_ref);
@@ -128,14 +128,14 @@ print_change(FILE *f, const struct license_report *l, int width)
 
 static void
 print_licenses(FILE *out, FILE *err, const struct repo_result *r, int width,
-    const struct report_opts *opts)
+    const struct report_ctx *opts)
 {
 	char name[128], path[256], detail[512];
 	int pw = 0;
 
 	for (size_t i = 0; i < r->nlicenses; i++) {
 		int w = (int)strlen(r->licenses[i].spec->path);
-		if (w > pw && w <= 40)
+		if (w > pw && w <= RESULT_MAX_NAME_WIDTH)
 			pw = w;
 	}
 	util_sanitize(name, sizeof(name), r->spec->name);
@@ -161,39 +161,34 @@ print_licenses(FILE *out, FILE *err, const struct repo_result *r, int width,
 	}
 }
 
-void
-report_text(FILE *out, FILE *err, const struct repo_result *results,
-    size_t n, const struct report_opts *opts)
+struct dsm_error *
+report_text(FILE *out, const struct report_ctx *ctx)
 {
+	const struct repo_result *results = ctx->repos;
+	int width = result_name_width(results, ctx->n, 0);
 	char name[128], msg[1024];
-	int width = 0;
+	FILE *err = ctx->err;
 
-	for (size_t i = 0; i < n; i++) {
-		int w = (int)strlen(results[i].spec->name);
-		if (w > width && w <= 40)
-			width = w;
-	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < ctx->n; i++) {
 		const struct repo_result *r = &results[i];
 		if (r->fetch.result == FETCH_ERROR) {
 			util_sanitize(name, sizeof(name), r->spec->name);
 			util_sanitize(msg, sizeof(msg), r->fetch.error != NULL ?
 			    r->fetch.error : "unknown error");
 			fprintf(err, "%s: fetch failed: %s\n", name, msg);
-		} else if (!opts->quiet && r->fetch.result != FETCH_SKIPPED) {
-			print_fetch(out, r, width, opts);
+		} else if (!ctx->quiet && r->fetch.result != FETCH_SKIPPED) {
+			print_fetch(out, r, width, ctx);
 		}
 		if (r->release.result == RELEASE_ERROR) {
 			util_sanitize(name, sizeof(name), r->spec->name);
 			util_sanitize(msg, sizeof(msg), r->release.error != NULL ?
 			    r->release.error : "unknown error");
 			fprintf(err, "%s: release check failed: %s\n", name, msg);
-		} else if (!opts->quiet && r->release.result != RELEASE_SKIPPED) {
+		} else if (!ctx->quiet && r->release.result != RELEASE_SKIPPED) {
 			print_release(out, r, width);
 		}
 		if (r->verified)
-			print_licenses(out, err, r, width, opts);
+			print_licenses(out, err, r, width, ctx);
 	}
-	fflush(out);
-	fflush(err);
+	return NULL;
 }

@@ -235,9 +235,20 @@ release_report_clear(struct release_report *r)
 	json_decref(r->repo);
 	json_decref(r->changes);
 	json_decref(r->warnings);
+	json_decref(r->section);
 	free(r->renamed_to);
 	free(r->error);
 	memset(r, 0, sizeof(*r));
+}
+
+void
+release_report_fail(struct release_report *r, char *msg)
+{
+	json_decref(r->section);
+	r->section = NULL;
+	r->result = RELEASE_ERROR;
+	free(r->error);
+	r->error = msg != NULL ? msg : strdup("out of memory");
 }
 
 static const char *const verdict_names[] = {
@@ -252,6 +263,16 @@ const char *
 license_verdict_name(enum license_verdict v)
 {
 	return verdict_names[v];
+}
+
+int
+license_verdict_from_name(const char *name)
+{
+	for (size_t i = 0; name != NULL &&
+	    i < sizeof(verdict_names) / sizeof(verdict_names[0]); i++)
+		if (strcmp(verdict_names[i], name) == 0)
+			return (int)i;
+	return -1;
 }
 
 static json_t *
@@ -305,6 +326,39 @@ repo_result_clear_licenses(struct repo_result *r)
 	r->licenses = NULL;
 	r->nlicenses = 0;
 	r->verified = 0;
+}
+
+void
+repo_result_clear(struct repo_result *r)
+{
+	const struct repo_spec *spec = r->spec;
+
+	fetch_report_clear(&r->fetch);
+	release_report_clear(&r->release);
+	repo_result_clear_licenses(r);
+	json_decref(r->state);
+	free(r->state_note);
+	memset(r, 0, sizeof(*r));
+	r->spec = spec;
+}
+
+int
+result_is_stale(const struct repo_result *r)
+{
+	return r->verified && r->fetch.result == FETCH_ERROR;
+}
+
+int
+result_name_width(const struct repo_result *results, size_t n, int min)
+{
+	int width = min;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = (int)strlen(results[i].spec->name);
+		if (w > width && w <= RESULT_MAX_NAME_WIDTH)
+			width = w;
+	}
+	return width;
 }
 
 int

@@ -3,11 +3,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "mirror.h"
 #include "record.h"
-#include "state.h"
+#include "report.h"
 #include "status.h"
 #include "util.h"
 
@@ -43,26 +41,16 @@ add_age(json_t *obj, const char *key, time_t now)
 	json_object_set_new(obj, name, json_integer((json_int_t)(now - t)));
 }
 
-/* The status object of one repo; *bad gets 1 or 3 for recorded problems. */
+/* The status object of one repo, from its recorded state; NULL: no memory. */
 static json_t *
-repo_status(const char *root, const struct repo_result *r, time_t now,
-    int *bad)
+repo_status(const struct repo_result *r, time_t now)
 {
-	json_t *state = NULL, *out, *fetch, *rel, *ver;
-	char *note = NULL, *path;
-	struct dsm_error *err;
-	struct stat st;
-	int mirrored;
+	const json_t *state = r->state;
+	json_t *out, *fetch, *rel, *ver;
+	char *note = r->state_note != NULL ? strdup(r->state_note) : NULL;
 
-	if ((path = mirror_path(root, r->spec->name)) == NULL)
+	if (r->state_note != NULL && note == NULL)
 		return NULL;
-	mirrored = stat(path, &st) == 0;
-	free(path);
-	err = state_read(root, r->spec->name, &state, &note);
-	if (err != NULL) {
-		dsm_error_free(err);
-		return NULL;
-	}
 	/* Only what dsmirror writes, of its type: the file may be edited. */
 	const char *why = NULL;
 	fetch = json_object_get(state, "fetch") == NULL ? NULL :
@@ -89,19 +77,10 @@ repo_status(const char *root, const struct repo_result *r, time_t now,
 	add_age(fetch, "last_success", now);
 	add_age(rel, "checked_at", now);
 	add_age(ver, "checked_at", now);
-	if (json_is_string(json_object_get(fetch, "error")) && *bad == 0)
-		*bad = 3;
-	json_t *v;
-	size_t i;
-	json_array_foreach(json_object_get(ver, "licenses"), i, v)
-		if (strcmp(json_string_value(json_object_get(v, "verdict")) ?
-		    json_string_value(json_object_get(v, "verdict")) : "", "ok"))
-			*bad = 1;
 	out = json_pack("{s:s, s:b, s:o, s:o, s:o, s:s?}", "name", r->spec->name,
-	    "mirrored", mirrored, "fetch", fetch, "release", rel, "verify", ver,
-	    "note", note);
+	    "mirrored", r->mirrored, "fetch", fetch, "release", rel, "verify",
+	    ver, "note", note);
 	free(note);
-	json_decref(state);
 	return out;
 }
 
@@ -181,41 +160,51 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 		    sizeof(buf), str(s, "note")));
 }
 
-struct dsm_error *
-status_print(FILE *out, const char *root, const struct repo_result *results,
-    size_t n, int json, time_t now, int *status)
+/* The status objects of ctx's repos, or NULL when out of memory. */
+static json_t *
+status_list(const struct report_ctx *ctx)
 {
-	json_t *repos = json_array(), *top;
+	json_t *repos = json_array();
+
+	for (size_t i = 0; repos != NULL && i < ctx->n; i++) {
+		if (json_array_append_new(repos, repo_status(&ctx->repos[i],
+		    ctx->now)) == -1) {
+			json_decref(repos);
+			return NULL;
+		}
+	}
+	return repos;
+}
+
+struct dsm_error *
+report_status(FILE *out, const struct report_ctx *ctx)
+{
+	json_t *repos = status_list(ctx);
+	int width = result_name_width(ctx->repos, ctx->n, 4);
 	const json_t *v;
-	int width = 4, rc;
 	size_t i;
 
-	*status = 0;
-	for (i = 0; repos != NULL && i < n; i++) {
-		json_t *s = repo_status(root, &results[i], now, status);
-		int w = (int)strlen(results[i].spec->name);
-		if (s == NULL || json_array_append_new(repos, s) == -1) {
-			json_decref(repos);
-			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-		}
-		if (w > width && w <= 40)
-			width = w;
-	}
 	if (repos == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	if (json) {
-		top = json_pack("{s:o, s:i}", "repos", repos, "exit", *status);
-		rc = top != NULL ? json_dumpf(top, out, JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER) : -1;
-		json_decref(top);
-		if (rc == -1 || fputc('\n', out) == EOF)
-			return dsm_error_new(DSM_ERR_SYSTEM, "cannot write the "
-			    "report");
-	} else {
-		json_array_foreach(repos, i, v)
-			print_repo(out, v, width, now);
-		json_decref(repos);
-	}
-	return fflush(out) == EOF ? dsm_error_new(DSM_ERR_SYSTEM, "cannot "
-	    "write the report") : NULL;
+	json_array_foreach(repos, i, v)
+		print_repo(out, v, width, ctx->now);
+	json_decref(repos);
+	return NULL;
+}
+
+struct dsm_error *
+report_status_json(FILE *out, const struct report_ctx *ctx)
+{
+	json_t *repos = status_list(ctx), *top;
+	int rc;
+
+	top = repos != NULL ? json_pack("{s:o, s:i}", "repos", repos, "exit",
+	    ctx->status) : NULL;
+	if (top == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	rc = json_dumpf(top, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(top);
+	if (rc == -1 || fputc('\n', out) == EOF)
+		return dsm_error_new(DSM_ERR_SYSTEM, "cannot write the report");
+	return NULL;
 }

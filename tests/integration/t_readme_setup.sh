@@ -47,10 +47,11 @@ fakes() {
 	chmod 755 "$1/apt-get" "$1/pkg-config" "$1/sudo"
 }
 
-# fresh_tree DIR: the tracked files of this checkout (with their edits).
+# fresh_tree DIR: the files of this checkout that a commit would hold (tracked
+# and new ones, with their edits; what .gitignore leaves out is left out).
 fresh_tree() {
 	mkdir -p "$1"
-	(cd "$top" && git ls-files -z | xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
 		tar --null -T - -cf -) | tar -xf - -C "$1"
 }
 

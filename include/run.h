@@ -1,0 +1,104 @@
+/*
+ * run.h - one run of dsmirror, as data flows through it:
+ *
+ *   config_load -> run_plan (which repos, in what order)
+ *     -> run_execute, under the root's lock: each repo's recorded state
+ *        loaded once -> fetch (worker.h, in parallel) -> releases (github.h)
+ *        -> verify (verify.h) -> warnings (releases.h, from the verdicts)
+ *        -> record (record.h, each state written once)
+ *     -> the result model (result.h), which main.c hands to the reporters
+ *        (report.h) and turns into the exit status.
+ *
+ * Nothing here prints, but the live progress of the fetch (on
+ * opts->progress_out) and the API trace of -v (on opts->trace).  Nothing
+ * here exits or chooses the exit status.
+ */
+#ifndef DSM_RUN_H
+#define DSM_RUN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "config.h"
+#include "error.h"
+#include "http.h"
+#include "result.h"
+
+/* The steps of a run, in the order they run (SPEC.md). */
+enum run_step {
+	RUN_FETCH = 1,
+	RUN_RELEASES = 2,
+	RUN_VERIFY = 4,
+	RUN_SYNC = RUN_FETCH | RUN_RELEASES | RUN_VERIFY,
+};
+
+struct run_opts {
+	int steps;		/* enum run_step bits */
+	const char *cacert;	/* CA bundle for TLS, or NULL */
+	const char *token;	/* GitHub token, or NULL */
+	int jobs;		/* fetches at once, >= 1 */
+	int timeout;		/* seconds a transfer may make no progress */
+	int api_wait;		/* longest rate-limit wait, seconds */
+	int progress;		/* live fetch progress on progress_out */
+	FILE *progress_out;	/* stderr */
+	FILE *trace;		/* a line per API request (-v), or NULL */
+	volatile sig_atomic_t *stop;	/* non-zero: stop cleanly, start
+					   nothing more */
+};
+
+/* A planned run and, once it ran, its result model. */
+struct run {
+	struct config *cfg;
+	struct repo_result *repos;	/* the repos of the run, in the
+					   configuration's order */
+	size_t n;
+	int api_asked;			/* the releases step made requests */
+	struct http_stats api;		/* ... and these are its figures */
+	char **notes;			/* warnings for stderr (a state file
+					   set aside), each "NAME: ..." */
+	size_t nnotes;
+};
+
+/*
+ * Loads the configuration at config_path and plans the run: every repo, or
+ * those of names (nnames of them, each once, in the configuration's order).
+ * Fills *out, which the caller frees with run_free().  A name that is not
+ * in the configuration is a DSM_ERR_USAGE error, and *out is then empty.
+ */
+struct dsm_error *run_plan(struct run *out, const char *config_path,
+    char **names, int nnames);
+
+/*
+ * Runs opts->steps on the planned repos under the lock of the mirror root
+ * (made when missing), and records the outcome in each repo's state.  A
+ * repo's own failures are in its result; the returned error is for what
+ * stops the run (the lock is held by another run, the root cannot be made,
+ * out of memory, a state write failed).  When *opts->stop becomes non-zero
+ * the run stops at the next step boundary and records what was done.
+ */
+struct dsm_error *run_execute(struct run *run, const struct run_opts *opts);
+
+/*
+ * Verifies the planned repos' license files in this process, with no lock
+ * and nothing written (verify, pin).  The recorded states are read, for
+ * the reports (last success), never changed.
+ */
+struct dsm_error *run_verify(struct run *run);
+
+/*
+ * Reads each planned repo's recorded state into the model without changing
+ * anything on disk (status): repos[i].state (NULL when none), its note, and
+ * the recorded fetch result and license verdicts, so that
+ * result_exit_status() says what the records say.
+ */
+struct dsm_error *run_read_state(struct run *run);
+
+/* Returns whether a planned repo has a "github" for the releases step. */
+int run_asks_api(const struct run *run);
+
+/* Frees what run owns and zeroes it; NULL is allowed. */
+void run_free(struct run *run);
+
+#endif

@@ -1,0 +1,355 @@
+/*
+ * run.c - the pipeline of a run: plan, lock, the recorded state, fetch,
+ * releases, verify, warnings, record (see run.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+
+#include "github.h"
+#include "lock.h"
+#include "mirror.h"
+#include "progress.h"
+#include "record.h"
+#include "releases.h"
+#include "run.h"
+#include "state.h"
+#include "util.h"
+#include "verify.h"
+#include "worker.h"
+
+struct dsm_error *
+run_plan(struct run *out, const char *config_path, char **names, int nnames)
+{
+	struct dsm_error *err;
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = config_load(&out->cfg, config_path)) != NULL)
+		return err;
+	for (int i = 0; i < nnames; i++) {
+		char safe[128];
+		if (config_find(out->cfg, names[i]) != NULL)
+			continue;
+		err = dsm_error_new(DSM_ERR_USAGE, "%s has no repo named \"%s\"",
+		    config_path, util_sanitize(safe, sizeof(safe), names[i]));
+		run_free(out);
+		return err;
+	}
+	out->repos = calloc(out->cfg->nrepos + 1, sizeof(*out->repos));
+	if (out->repos == NULL) {
+		run_free(out);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	/* In the configuration's order, each repo once. */
+	for (size_t i = 0; i < out->cfg->nrepos; i++) {
+		int wanted = nnames == 0;
+		for (int j = 0; j < nnames && !wanted; j++)
+			wanted = strcmp(names[j], out->cfg->repos[i].name) == 0;
+		if (wanted)
+			out->repos[n++].spec = &out->cfg->repos[i];
+	}
+	out->n = n;
+	return NULL;
+}
+
+void
+run_free(struct run *run)
+{
+	if (run == NULL)
+		return;
+	for (size_t i = 0; run->repos != NULL && i < run->n; i++)
+		repo_result_clear(&run->repos[i]);
+	free(run->repos);
+	for (size_t i = 0; i < run->nnotes; i++)
+		free(run->notes[i]);
+	free(run->notes);
+	config_free(run->cfg);
+	memset(run, 0, sizeof(*run));
+}
+
+static struct dsm_error *
+add_note(struct run *run, const char *note)
+{
+	char **v = realloc(run->notes, (run->nnotes + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	run->notes = v;
+	if ((v[run->nnotes] = strdup(note)) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	run->nnotes++;
+	return NULL;
+}
+
+/* Whether the steps touch repo r's state: every repo but, for releases
+ * alone, those without a "github". */
+static int
+touches(const struct repo_result *r, int steps)
+{
+	return (steps & (RUN_FETCH | RUN_VERIFY)) || r->spec->github != NULL;
+}
+
+/*
+ * Loads the recorded state of each repo the steps touch, once, under the
+ * lock: an unreadable file is set aside, and its note goes where the old
+ * run said it (stderr when the fetch or verify records, else the release
+ * check's warnings).
+ */
+static struct dsm_error *
+load_states(struct run *run, int steps)
+{
+	struct dsm_error *err;
+
+	for (size_t i = 0; i < run->n; i++) {
+		struct repo_result *r = &run->repos[i];
+		if (!touches(r, steps))
+			continue;
+		if ((err = state_load(run->cfg->root, r->spec->name, &r->state,
+		    &r->state_note)) != NULL)
+			return err;
+		if (r->state_note != NULL && (steps & (RUN_FETCH | RUN_VERIFY)) &&
+		    (err = add_note(run, r->state_note)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+static struct dsm_error *
+read_states(struct run *run)
+{
+	struct dsm_error *err;
+
+	for (size_t i = 0; i < run->n; i++) {
+		struct repo_result *r = &run->repos[i];
+		if ((err = state_read(run->cfg->root, r->spec->name, &r->state,
+		    &r->state_note)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+struct display {
+	struct progress *progress;
+};
+
+static void
+on_progress(size_t index, const struct fetch_progress *p, void *payload)
+{
+	progress_update(((struct display *)payload)->progress, index, p);
+}
+
+static void
+on_done(size_t index, void *payload)
+{
+	progress_done(((struct display *)payload)->progress, index);
+}
+
+static void
+on_tick(void *payload)
+{
+	progress_tick(((struct display *)payload)->progress);
+}
+
+/* Fetches the repos in worker processes, with live progress if asked. */
+static struct dsm_error *
+fetch_step(struct run *run, const struct run_opts *opts)
+{
+	struct display display = { NULL };
+	struct dsm_error *err;
+
+	if ((err = mirror_cleanup_root(run->cfg->root)) != NULL)
+		return err;
+	display.progress = progress_new(opts->progress_out, run->repos, run->n,
+	    opts->progress);
+	struct worker_opts wopts = {
+		.root = run->cfg->root,
+		.cacert = opts->cacert,
+		.jobs = opts->jobs,
+		.timeout = opts->timeout,
+		.on_progress = on_progress,
+		.on_done = on_done,
+		.on_tick = on_tick,
+		.payload = &display,
+		.stop = opts->stop,
+	};
+	err = worker_fetch_all(run->repos, run->n, &wopts);
+	progress_finish(display.progress);
+	return err;
+}
+
+/* Reads release metadata on the GitHub API, for the repos that have it. */
+static struct dsm_error *
+releases_step(struct run *run, const struct run_opts *opts)
+{
+	struct github_opts gopts = {
+		.token = opts->token,
+		.cacert = opts->cacert,
+		.timeout = opts->timeout,
+		.max_wait = opts->api_wait,
+		.trace = opts->trace,
+		.stop = opts->stop,
+	};
+	struct dsm_error *err;
+
+	if (!run_asks_api(run))
+		return NULL;
+	if ((err = http_global_init()) != NULL)
+		return err;
+	err = github_check_all(run->repos, run->n, run->cfg->api, &gopts,
+	    &run->api);
+	run->api_asked = err == NULL;
+	http_global_cleanup();
+	return err;
+}
+
+/*
+ * Verifies every repo (all set), or only those whose release check
+ * succeeded (for the warnings of releases alone).
+ */
+static struct dsm_error *
+verify_step(struct run *run, int all)
+{
+	struct dsm_error *err;
+
+	if ((err = verify_global_init()) != NULL)
+		return err;
+	for (size_t i = 0; i < run->n; i++) {
+		struct repo_result *r = &run->repos[i];
+		if (!all && (r->release.result == RELEASE_SKIPPED ||
+		    r->release.result == RELEASE_ERROR))
+			continue;
+		if ((err = verify_repo(r, run->cfg->root)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+static int
+append_warning(struct release_report *rep, const char *what, const char *msg)
+{
+	if (rep->warnings == NULL && (rep->warnings = json_array()) == NULL)
+		return -1;
+	return json_array_append_new(rep->warnings, json_pack("{s:s, s:s}",
+	    "what", what, "message", msg));
+}
+
+/*
+ * The warnings that compare GitHub's view of a checked repo with what the
+ * mirror holds: its branch and the verdict of its first license file that
+ * names an spdx (verify ran before).
+ */
+static struct dsm_error *
+warnings_step(struct run *run)
+{
+	for (size_t i = 0; i < run->n; i++) {
+		struct repo_result *r = &run->repos[i];
+		struct releases_local local = {
+			.github = r->spec->github,
+			.renamed_to = r->release.renamed_to,
+			.branch = r->spec->branch,
+		};
+		struct dsm_error *err;
+		char *head = NULL;
+
+		if (r->release.result == RELEASE_SKIPPED ||
+		    r->release.result == RELEASE_ERROR)
+			continue;
+		for (size_t j = 0; j < r->nlicenses &&
+		    local.main_license == NULL; j++)
+			if (r->licenses[j].spec->spdx != NULL)
+				local.main_license = &r->licenses[j];
+		/* No mirror (yet), or HEAD names no branch: nothing to compare. */
+		if (local.branch == NULL) {
+			if ((err = verify_head_branch(run->cfg->root, r->spec,
+			    &head)) == NULL)
+				local.branch = head;
+			dsm_error_free(err);
+		}
+		r->release.warnings = releases_warnings(r->release.repo, &local);
+		free(head);
+		if (r->release.warnings == NULL)
+			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	return NULL;
+}
+
+int
+run_asks_api(const struct run *run)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (run->repos[i].spec->github != NULL)
+			return 1;
+	return 0;
+}
+
+struct dsm_error *
+run_execute(struct run *run, const struct run_opts *opts)
+{
+	int steps = opts->steps;
+	struct lock *lock = NULL;
+	struct dsm_error *err;
+
+	if ((err = util_mkdir_p(run->cfg->root, 0755)) != NULL ||
+	    (err = lock_acquire(&lock, run->cfg->root)) != NULL)
+		return err;
+	if ((err = load_states(run, steps)) == NULL && (steps & RUN_FETCH))
+		err = fetch_step(run, opts);
+	if (err == NULL && (steps & RUN_RELEASES) && *opts->stop == 0)
+		err = releases_step(run, opts);
+	/*
+	 * The warnings compare GitHub with the local verdicts: releases alone
+	 * verifies for them, and reports no verdict.
+	 */
+	if (err == NULL && (steps & (RUN_RELEASES | RUN_VERIFY)) &&
+	    *opts->stop == 0)
+		err = verify_step(run, steps & RUN_VERIFY);
+	if (err == NULL && (steps & RUN_RELEASES) && *opts->stop == 0)
+		err = warnings_step(run);
+	for (size_t i = 0; err == NULL && !(steps & RUN_VERIFY) && i < run->n;
+	    i++) {
+		struct repo_result *r = &run->repos[i];
+		repo_result_clear_licenses(r);
+		if (r->state_note != NULL && r->release.result !=
+		    RELEASE_SKIPPED && append_warning(&r->release, "state",
+		    r->state_note) == -1)
+			err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	if (err == NULL)
+		err = record_run(run->cfg->root, run->repos, run->n,
+		    steps & RUN_VERIFY, time(NULL));
+	lock_release(lock);
+	return err;
+}
+
+struct dsm_error *
+run_verify(struct run *run)
+{
+	struct dsm_error *err;
+
+	if ((err = read_states(run)) != NULL)
+		return err;
+	return verify_step(run, 1);
+}
+
+struct dsm_error *
+run_read_state(struct run *run)
+{
+	struct dsm_error *err;
+
+	if ((err = read_states(run)) != NULL)
+		return err;
+	for (size_t i = 0; i < run->n; i++) {
+		struct repo_result *r = &run->repos[i];
+		char *path = mirror_path(run->cfg->root, r->spec->name);
+		struct stat st;
+		if (path == NULL || record_to_result(r) == -1) {
+			free(path);
+			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		}
+		r->mirrored = stat(path, &st) == 0;
+		free(path);
+	}
+	return NULL;
+}
