@@ -48,11 +48,7 @@ progress_new(FILE *out, const struct repo_result *results, size_t n,
 	pr->out = out;
 	pr->results = results;
 	pr->n = n;
-	for (size_t i = 0; i < n; i++) {
-		int w = (int)strlen(results[i].spec->name);
-		if (w > pr->name_width && w <= 40)
-			pr->name_width = w;
-	}
+	pr->name_width = result_name_width(results, n, pr->name_width);
 	return pr;
 }
 
