@@ -55,12 +55,14 @@ fresh_tree() {
 		tar --null -T - -cf -) | tar -xf - -C "$1"
 }
 
-# setup_as DIR [RUNNER...]: run the set-up line in DIR (as RUNNER, if any).
+# setup_as DIR [RUNNER...]: run the set-up line in DIR (as RUNNER, if any), as
+# in a fresh shell: not with the variables of the make that runs the tests
+# (make check SANITIZE=1 would pass SANITIZE=1 on in MAKEFLAGS).
 setup_as() {
 	local dir=$1
 	shift
 	RC=0
-	(cd "$dir" && "$@" env PATH="$T/fake-$(basename "$dir"):$PATH" bash -c "$setup") \
+	(cd "$dir" && "$@" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS PATH="$T/fake-$(basename "$dir"):$PATH" bash -c "$setup") \
 		>"$T/out" 2>"$T/err" </dev/null || RC=$?
 }
 
