@@ -35,7 +35,8 @@ endif
 
 SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
        src/record.c src/report_metrics.c src/report_table.c src/status.c \
-       src/license.c src/lock.c src/mirror.c src/netstream.c src/pin.c \
+       src/license_diff.c src/license_match.c src/license_norm.c \
+       src/lock.c src/mirror.c src/netstream.c src/pin.c \
        src/progress.c src/releases.c src/report.c src/report_json.c \
        src/report_junit.c src/report_text.c src/result.c src/run.c \
        src/state.c src/util.c src/verify.c src/worker.c

@@ -11,7 +11,8 @@ FUZZ_BUILD    = build/fuzz
 
 # The modules the targets reach: pure ones, no git and no network.
 FUZZ_SRCS = src/config.c src/error.c src/http.c src/jsonpos.c \
-            src/license.c src/releases.c src/result.c src/util.c
+            src/license_diff.c src/license_match.c src/license_norm.c \
+            src/releases.c src/result.c src/util.c
 FUZZ_OBJS = $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
             $(FUZZ_BUILD)/obj/check.o
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
