@@ -3,7 +3,7 @@
  *
  * Reads the files' blobs at the tip of the mirrored branch straight from the
  * bare repository (no checkout, no network) and classifies them with
- * license.c.  Reading only: safe while another run fetches.
+ * license.h.  Reading only: safe while another run fetches.
  */
 #ifndef DSM_VERIFY_H
 #define DSM_VERIFY_H
