@@ -47,7 +47,7 @@ UNIT_TESTS = tests/unit/test_config tests/unit/test_http tests/unit/test_license
              tests/unit/test_releases tests/unit/test_util \
              tests/unit/test_result tests/unit/test_state \
              tests/unit/test_record tests/unit/test_pin \
-             tests/unit/test_report
+             tests/unit/test_report tests/unit/test_run
 UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
