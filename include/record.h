@@ -28,8 +28,9 @@
  * the fetch when it ran, the releases section when a check handed one back,
  * the verdicts when verify is set and the repo was verified.  A repo with
  * none of these is left alone; each other state is saved once, atomically,
- * and the folder is synced once at the end.  results[i].state is then what
- * was written.  Returns the first error (out of memory, or a write).
+ * and the folder is synced once at the end.  results[i].state then holds
+ * what was recorded (for a release check whose write failed, also the
+ * section that could not be written, and the check is reported failed).  Returns the first error (out of memory, or a write).
  */
 struct dsm_error *record_run(const char *root, struct repo_result *results,
     size_t n, int verify, time_t now);

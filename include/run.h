@@ -56,8 +56,8 @@ struct run {
 	size_t n;
 	int api_asked;			/* the releases step made requests */
 	struct http_stats api;		/* ... and these are its figures */
-	char **notes;			/* warnings for stderr (a state file
-					   set aside), each "NAME: ..." */
+	char **notes;			/* warnings for stderr: a state file
+					   set aside, the note naming it */
 	size_t nnotes;
 };
 
