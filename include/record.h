@@ -3,7 +3,8 @@
  * next run and for `dsmirror status`: the "fetch" section after a fetch,
  * the "releases" section a release check handed back (github.h), the
  * "verify" section after a verification under the lock (sync).  The only
- * module that writes state files: once per repo per run.
+ * module that writes state files (through state.h): once per repo per run,
+ * and an unreadable file is set aside only then.
  *
  *   fetch:  {"last_attempt", "last_success" (UTC times or null), "result",
  *            "head", "head_ref" (of the last success), "error" (of the last
@@ -24,13 +25,17 @@
 
 /*
  * Records what this run did to each of the n repos, at time now, into its
- * state (results[i].state, loaded at plan time; made afresh when NULL):
+ * state (results[i].state, read at the start of the run; when NULL, loaded
+ * afresh with state_load(), which sets an unreadable file aside: then
+ * results[i].state_note says so and state_reset is set):
  * the fetch when it ran, the releases section when a check handed one back,
  * the verdicts when verify is set and the repo was verified.  A repo with
  * none of these is left alone; each other state is saved once, atomically,
  * and the folder is synced once at the end.  results[i].state then holds
- * what was recorded (for a release check whose write failed, also the
- * section that could not be written, and the check is reported failed).  Returns the first error (out of memory, or a write).
+ * what was recorded, or what could not be written.  A failed write of a
+ * repo only release-checked is that check's failure (reported as its
+ * error); any other failed write stops the recording and is returned, as
+ * is running out of memory.
  */
 struct dsm_error *record_run(const char *root, struct repo_result *results,
     size_t n, int verify, time_t now);
@@ -47,7 +52,8 @@ json_t *record_verify_section(const json_t *sec, const char **why);
 /*
  * Fills r's model from its recorded state (r->state, NULL allowed), for
  * status: the fetch result (an error, or unchanged) with its error and
- * head, and the license verdicts of the files mirrors.json still lists.
+ * head, and the license verdicts of the files mirrors.json still lists
+ * (a failure recorded for another file counts in r->unlisted_failures).
  * Only well-typed sections count (a hand-edited file may hold anything).
  * Returns 0, or -1 when out of memory.
  */

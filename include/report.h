@@ -37,7 +37,8 @@ struct report_ctx {
 				   nothing at all goes to the stream */
 	int verbose;		/* text: every ref update too */
 	int color;		/* table: ANSI colours */
-	FILE *err;		/* text, table: the problem lines */
+	FILE *err;		/* text, table: the problem lines (no other
+				   format writes or checks it) */
 };
 
 /*

@@ -98,12 +98,19 @@ struct release_report {
 
 struct repo_result {
 	const struct repo_spec *spec;	/* belongs to the config */
-	json_t *state;			/* the recorded state (state.h), loaded
-					   once at plan time and, after a run
-					   records, what it wrote; or NULL */
+	json_t *state;			/* the recorded state (state.h), read
+					   once at the start of the run and,
+					   after it records, what it wrote; or
+					   NULL (none, or unreadable) */
 	char *state_note;		/* why the state file was unreadable, or
 					   NULL */
+	int state_reset;		/* the unreadable file was set aside and
+					   the state started afresh (the note
+					   says so) */
 	int mirrored;			/* status: the mirror exists */
+	int unlisted_failures;		/* status: recorded verdicts, not ok,
+					   of files mirrors.json no longer
+					   lists */
 	struct fetch_report fetch;
 	struct release_report release;
 	int verified;			/* licenses[] is filled */
@@ -185,8 +192,8 @@ int result_name_width(const struct repo_result *results, size_t n, int min);
 
 /*
  * Returns the process exit status that results describe (SPEC.md): 1 when
- * a license is not ok, else 3 when a fetch or a release check failed, else
- * 0.
+ * a license is not ok (unlisted_failures count too), else 3 when a fetch or
+ * a release check failed, else 0.
  */
 int result_exit_status(const struct repo_result *results, size_t n);
 

@@ -3,9 +3,9 @@
  *
  *   config_load -> run_plan (which repos, in what order)
  *     -> run_execute, under the root's lock: each repo's recorded state
- *        loaded once -> fetch (worker.h, in parallel) -> releases (github.h)
- *        -> verify (verify.h) -> warnings (releases.h, from the verdicts)
- *        -> record (record.h, each state written once)
+ *        read once -> fetch (worker.h, in parallel) -> releases (github.h)
+ *        -> verify (verify.h) -> record (record.h, each state written
+ *        once) -> warnings (releases.h, from the verdicts)
  *     -> the result model (result.h), which main.c hands to the reporters
  *        (report.h) and turns into the exit status.
  *
@@ -24,6 +24,7 @@
 #include "config.h"
 #include "error.h"
 #include "http.h"
+#include "lock.h"
 #include "result.h"
 
 /* The steps of a run, in the order they run (SPEC.md). */
@@ -46,6 +47,9 @@ struct run_opts {
 	FILE *trace;		/* a line per API request (-v), or NULL */
 	volatile sig_atomic_t *stop;	/* non-zero: stop cleanly, start
 					   nothing more */
+	/* Called just before the first API request of the run, or NULL. */
+	void (*before_api)(void *payload);
+	void *payload;
 };
 
 /* A planned run and, once it ran, its result model. */
@@ -57,8 +61,11 @@ struct run {
 	int api_asked;			/* the releases step made requests */
 	struct http_stats api;		/* ... and these are its figures */
 	char **notes;			/* warnings for stderr: a state file
-					   set aside, the note naming it */
+					   set aside by a fetch or verify run,
+					   the note naming it (releases alone
+					   puts it in the release warnings) */
 	size_t nnotes;
+	struct lock *lock;		/* held from run_execute to run_free */
 };
 
 /*
@@ -72,11 +79,14 @@ struct dsm_error *run_plan(struct run *out, const char *config_path,
 
 /*
  * Runs opts->steps on the planned repos under the lock of the mirror root
- * (made when missing), and records the outcome in each repo's state.  A
- * repo's own failures are in its result; the returned error is for what
- * stops the run (the lock is held by another run, the root cannot be made,
- * out of memory, a state write failed).  When *opts->stop becomes non-zero
- * the run stops at the next step boundary and records what was done.
+ * (made when missing; the lock is held until run_free(), so that the
+ * reports are written under it too), and records the outcome in each
+ * repo's state.  A repo's own failures are in its result (a release check
+ * that could not be recorded among them); the returned error is for what
+ * stops the run: the lock is held by another run, the root cannot be made
+ * or read, no worker or libcurl can be started, a state cannot be read or
+ * written, out of memory.  When *opts->stop becomes non-zero the run
+ * starts no further step and records what was done.
  */
 struct dsm_error *run_execute(struct run *run, const struct run_opts *opts);
 

@@ -298,6 +298,14 @@ print_notes(const struct run *run)
 		    sizeof(buf), run->notes[i]));
 }
 
+static void
+warn_no_token(void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "dsmirror: no GITHUB_TOKEN or GH_TOKEN: API requests "
+	    "are unauthenticated (60 an hour, and even 304 answers count)\n");
+}
+
 /*
  * fetch, releases and sync: the steps asked for, under the root's lock,
  * then one report.  A repo whose fetch failed is still verified, on what
@@ -334,16 +342,13 @@ run_steps(const struct options *opts, char **names, int nnames, int steps)
 		return usage_error("%s", "the token in GITHUB_TOKEN/GH_TOKEN is "
 		    "too long or holds spaces or control characters");
 	}
-	if ((steps & RUN_RELEASES) && token == NULL && !opts->quiet &&
-	    run_asks_api(&run))
-		fprintf(stderr, "dsmirror: no GITHUB_TOKEN or GH_TOKEN: API "
-		    "requests are unauthenticated (60 an hour, and even 304 "
-		    "answers count)\n");
+	if (token == NULL && !opts->quiet)
+		ropts.before_api = warn_no_token;
 	/* Workers are stopped cleanly; verify and pin just die. */
 	catch_signals();
 	err = run_execute(&run, &ropts);
 	print_notes(&run);
-	if (err == NULL && run.api_asked && opts->verbose)
+	if (run.api_asked && opts->verbose)
 		fprintf(stderr, "api: %lu requests (%lu answered 304 Not "
 		    "Modified), %lu connection%s, %lu retr%s, %.1f s waited\n",
 		    run.api.requests, run.api.not_modified, run.api.connections,

@@ -196,9 +196,21 @@ record_run(const char *root, struct repo_result *results, size_t n,
 
 		if (!fetched && !checked && !verified)
 			continue;
-		if (r->state == NULL && (r->state = json_pack("{s:i}",
-		    "version", STATE_VERSION)) == NULL)
-			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		/*
+		 * No state, or an unreadable one: now that it is rewritten,
+		 * the unreadable file is set aside, and the note says so.
+		 */
+		if (r->state == NULL) {
+			char *note = NULL;
+			if ((err = state_load(root, r->spec->name, &r->state,
+			    &note)) != NULL)
+				return err;
+			if (note != NULL) {
+				free(r->state_note);
+				r->state_note = note;
+				r->state_reset = 1;
+			}
+		}
 		if ((fetched && update_fetch(r->state, r, stamp) == -1) ||
 		    (checked && json_object_set(r->state, "releases",
 		    r->release.section) == -1) ||
@@ -255,7 +267,10 @@ record_to_result(struct repo_result *r)
 		if (r->licenses == NULL)
 			goto out;
 		r->verified = 1;
-		/* A file mirrors.json no longer lists has nobody to answer to. */
+		/*
+		 * A file mirrors.json no longer lists has no spec to report
+		 * under, but a failure recorded for it still counts.
+		 */
 		json_array_foreach(list, i, v) {
 			const char *path = json_string_value(json_object_get(v,
 			    "path"));
@@ -266,8 +281,11 @@ record_to_result(struct repo_result *r)
 			for (size_t j = 0; j < r->spec->nlicenses; j++)
 				if (strcmp(r->spec->licenses[j].path, path) == 0)
 					l->spec = &r->spec->licenses[j];
-			if (l->spec == NULL)
+			if (l->spec == NULL) {
+				r->unlisted_failures += name == NULL ||
+				    strcmp(name, "ok") != 0;
 				continue;
+			}
 			l->verdict = verdict >= 0 ? (enum license_verdict)verdict :
 			    VERDICT_NOT_EXPECTED;
 			r->nlicenses++;

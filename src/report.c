@@ -9,42 +9,48 @@
 
 typedef struct dsm_error *(*report_fn)(FILE *, const struct report_ctx *);
 
-static const struct {
+/* Each format, and whether it also writes the problem lines on ctx->err. */
+static const struct format {
 	enum report_format format;
-	const char *name;
 	report_fn fn;
+	int uses_err;
 } formats[] = {
-	{ REPORT_TEXT, "text", report_text },
-	{ REPORT_TABLE, "table", report_table },
-	{ REPORT_JSON, "json", report_json },
-	{ REPORT_JUNIT, "junit", report_junit },
-	{ REPORT_METRICS, "metrics", report_metrics },
-	{ REPORT_STATUS, "status", report_status },
-	{ REPORT_STATUS_JSON, "status-json", report_status_json },
+	{ REPORT_TEXT, report_text, 1 },
+	{ REPORT_TABLE, report_table, 1 },
+	{ REPORT_JSON, report_json, 0 },
+	{ REPORT_JUNIT, report_junit, 0 },
+	{ REPORT_METRICS, report_metrics, 0 },
+	{ REPORT_STATUS, report_status, 0 },
+	{ REPORT_STATUS_JSON, report_status_json, 0 },
 };
 
-static report_fn
+static const struct format *
 lookup(enum report_format f)
 {
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (formats[i].format == f)
-			return formats[i].fn;
+			return &formats[i];
 	return NULL;
 }
 
 struct dsm_error *
 report_write(enum report_format f, FILE *out, const struct report_ctx *ctx)
 {
-	report_fn fn = lookup(f);
+	const struct format *fmt = lookup(f);
+	FILE *err_out = fmt != NULL && fmt->uses_err ? ctx->err : NULL;
 	struct dsm_error *err;
 
-	if (fn == NULL)
+	if (fmt == NULL)
 		return dsm_error_new(DSM_ERR_SYSTEM, "no report format %d",
 		    (int)f);
-	if ((err = fn(out, ctx)) != NULL)
+	/* Only what this report writes decides whether it was written. */
+	clearerr(out);
+	if (err_out != NULL)
+		clearerr(err_out);
+	if ((err = fmt->fn(out, ctx)) != NULL)
 		return err;
-	if (fflush(out) == EOF || ferror(out) || (ctx->err != NULL &&
-	    (fflush(ctx->err) == EOF || ferror(ctx->err))))
+	if (fflush(out) == EOF || ferror(out) || (err_out != NULL &&
+	    (fflush(err_out) == EOF || ferror(err_out))))
 		return dsm_error_new(DSM_ERR_SYSTEM, "cannot write the report");
 	return NULL;
 }
@@ -53,18 +59,18 @@ struct dsm_error *
 report_write_file(enum report_format f, const char *path,
     const struct report_ctx *ctx)
 {
-	report_fn fn = lookup(f);
+	const struct format *fmt = lookup(f);
 	struct dsm_error *err;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
 
-	if (fn == NULL)
+	if (fmt == NULL)
 		return dsm_error_new(DSM_ERR_SYSTEM, "no report format %d",
 		    (int)f);
 	if ((mem = open_memstream(&buf, &len)) == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	err = fn(mem, ctx);
+	err = fmt->fn(mem, ctx);
 	if (fclose(mem) == EOF && err == NULL)
 		err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	if (err == NULL)

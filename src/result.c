@@ -374,6 +374,8 @@ result_exit_status(const struct repo_result *results, size_t n)
 		for (size_t j = 0; j < results[i].nlicenses; j++)
 			if (results[i].licenses[j].verdict != VERDICT_OK)
 				status = 1;
+		if (results[i].unlisted_failures > 0)
+			status = 1;
 	}
 	return status;
 }

@@ -65,6 +65,7 @@ run_free(struct run *run)
 	for (size_t i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->notes);
+	lock_release(run->lock);
 	config_free(run->cfg);
 	memset(run, 0, sizeof(*run));
 }
@@ -80,39 +81,6 @@ add_note(struct run *run, const char *note)
 	if ((v[run->nnotes] = strdup(note)) == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	run->nnotes++;
-	return NULL;
-}
-
-/* Whether the steps touch repo r's state: every repo but, for releases
- * alone, those without a "github". */
-static int
-touches(const struct repo_result *r, int steps)
-{
-	return (steps & (RUN_FETCH | RUN_VERIFY)) || r->spec->github != NULL;
-}
-
-/*
- * Loads the recorded state of each repo the steps touch, once, under the
- * lock: an unreadable file is set aside, and its note goes where the old
- * run said it (stderr when the fetch or verify records, else the release
- * check's warnings).
- */
-static struct dsm_error *
-load_states(struct run *run, int steps)
-{
-	struct dsm_error *err;
-
-	for (size_t i = 0; i < run->n; i++) {
-		struct repo_result *r = &run->repos[i];
-		if (!touches(r, steps))
-			continue;
-		if ((err = state_load(run->cfg->root, r->spec->name, &r->state,
-		    &r->state_note)) != NULL)
-			return err;
-		if (r->state_note != NULL && (steps & (RUN_FETCH | RUN_VERIFY)) &&
-		    (err = add_note(run, r->state_note)) != NULL)
-			return err;
-	}
 	return NULL;
 }
 
@@ -195,6 +163,8 @@ releases_step(struct run *run, const struct run_opts *opts)
 
 	if (!run_asks_api(run))
 		return NULL;
+	if (opts->before_api != NULL)
+		opts->before_api(opts->payload);
 	if ((err = http_global_init()) != NULL)
 		return err;
 	err = github_check_all(run->repos, run->n, run->cfg->api, &gopts,
@@ -202,6 +172,14 @@ releases_step(struct run *run, const struct run_opts *opts)
 	run->api_asked = err == NULL;
 	http_global_cleanup();
 	return err;
+}
+
+/* Whether r's release check ran and succeeded. */
+static int
+checked(const struct repo_result *r)
+{
+	return r->release.result != RELEASE_SKIPPED &&
+	    r->release.result != RELEASE_ERROR;
 }
 
 /*
@@ -217,8 +195,7 @@ verify_step(struct run *run, int all)
 		return err;
 	for (size_t i = 0; i < run->n; i++) {
 		struct repo_result *r = &run->repos[i];
-		if (!all && (r->release.result == RELEASE_SKIPPED ||
-		    r->release.result == RELEASE_ERROR))
+		if (!all && !checked(r))
 			continue;
 		if ((err = verify_repo(r, run->cfg->root)) != NULL)
 			return err;
@@ -253,8 +230,7 @@ warnings_step(struct run *run)
 		struct dsm_error *err;
 		char *head = NULL;
 
-		if (r->release.result == RELEASE_SKIPPED ||
-		    r->release.result == RELEASE_ERROR)
+		if (!checked(r))
 			continue;
 		for (size_t j = 0; j < r->nlicenses &&
 		    local.main_license == NULL; j++)
@@ -284,42 +260,62 @@ run_asks_api(const struct run *run)
 	return 0;
 }
 
+/*
+ * After the record: each state file that was set aside is a note, on
+ * stderr when the fetch or verify ran (as they record every repo), else in
+ * the release check's warnings.
+ */
+static struct dsm_error *
+collect_notes(struct run *run, int steps)
+{
+	struct dsm_error *err;
+
+	for (size_t i = 0; i < run->n; i++) {
+		struct repo_result *r = &run->repos[i];
+		if (!r->state_reset)
+			continue;
+		if (steps & (RUN_FETCH | RUN_VERIFY)) {
+			if ((err = add_note(run, r->state_note)) != NULL)
+				return err;
+		} else if (append_warning(&r->release, "state",
+		    r->state_note) == -1) {
+			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		}
+	}
+	return NULL;
+}
+
 struct dsm_error *
 run_execute(struct run *run, const struct run_opts *opts)
 {
-	int steps = opts->steps;
-	struct lock *lock = NULL;
+	int steps = opts->steps, verified = 0;
 	struct dsm_error *err;
 
 	if ((err = util_mkdir_p(run->cfg->root, 0755)) != NULL ||
-	    (err = lock_acquire(&lock, run->cfg->root)) != NULL)
+	    (err = lock_acquire(&run->lock, run->cfg->root)) != NULL)
 		return err;
-	if ((err = load_states(run, steps)) == NULL && (steps & RUN_FETCH))
+	if ((err = read_states(run)) == NULL && (steps & RUN_FETCH))
 		err = fetch_step(run, opts);
 	if (err == NULL && (steps & RUN_RELEASES) && *opts->stop == 0)
 		err = releases_step(run, opts);
-	/*
-	 * The warnings compare GitHub with the local verdicts: releases alone
-	 * verifies for them, and reports no verdict.
-	 */
-	if (err == NULL && (steps & (RUN_RELEASES | RUN_VERIFY)) &&
-	    *opts->stop == 0)
-		err = verify_step(run, steps & RUN_VERIFY);
-	if (err == NULL && (steps & RUN_RELEASES) && *opts->stop == 0)
-		err = warnings_step(run);
-	for (size_t i = 0; err == NULL && !(steps & RUN_VERIFY) && i < run->n;
-	    i++) {
-		struct repo_result *r = &run->repos[i];
-		repo_result_clear_licenses(r);
-		if (r->state_note != NULL && r->release.result !=
-		    RELEASE_SKIPPED && append_warning(&r->release, "state",
-		    r->state_note) == -1)
-			err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if (err == NULL && (steps & RUN_VERIFY) && *opts->stop == 0) {
+		err = verify_step(run, 1);
+		verified = 1;
+	} else if (err == NULL && (steps & RUN_RELEASES)) {
+		/* The warnings compare GitHub with the local verdicts. */
+		err = verify_step(run, 0);
 	}
 	if (err == NULL)
-		err = record_run(run->cfg->root, run->repos, run->n,
-		    steps & RUN_VERIFY, time(NULL));
-	lock_release(lock);
+		err = record_run(run->cfg->root, run->repos, run->n, verified,
+		    time(NULL));
+	/* After the record, which may still fail a check. */
+	if (err == NULL && (steps & RUN_RELEASES))
+		err = warnings_step(run);
+	/* Verdicts read only for the warnings are not this run's report. */
+	for (size_t i = 0; err == NULL && !verified && i < run->n; i++)
+		repo_result_clear_licenses(&run->repos[i]);
+	if (err == NULL)
+		err = collect_notes(run, steps);
 	return err;
 }
 

@@ -680,8 +680,13 @@ static const struct to_result_case to_result_cases[] = {
 	{ "an unknown verdict fails", 1, "{\"version\": 1, \"verify\": "
 	    "{\"licenses\": [{\"path\": \"LICENSE\", \"verdict\": \"fine\"}]}}",
 	    FETCH_SKIPPED, NULL, "", 1, 1, { VERDICT_NOT_EXPECTED }, 1 },
+	/* Its recorded failure still counts for the exit status. */
 	{ "a file no longer listed", 1, "{\"version\": 1, \"verify\": "
 	    "{\"licenses\": [{\"path\": \"GONE\", \"verdict\": \"missing\"}, "
+	    "{\"path\": \"LICENSE\", \"verdict\": \"ok\"}]}}", FETCH_SKIPPED,
+	    NULL, "", 1, 1, { VERDICT_OK }, 1 },
+	{ "a file no longer listed, ok", 1, "{\"version\": 1, \"verify\": "
+	    "{\"licenses\": [{\"path\": \"GONE\", \"verdict\": \"ok\"}, "
 	    "{\"path\": \"LICENSE\", \"verdict\": \"ok\"}]}}", FETCH_SKIPPED,
 	    NULL, "", 1, 1, { VERDICT_OK }, 0 },
 	{ "a malformed fetch section does not count", 0, "{\"version\": 1, "

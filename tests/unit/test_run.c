@@ -309,6 +309,7 @@ test_verify_ok(void **state)
 	static const char *const one[] = { "one" };
 	struct fixture *f = *state;
 	struct repo_result *r;
+	struct dsm_error *err;
 	struct lock *lock;
 	time_t t0 = time(NULL), at;
 	json_t *disk;
@@ -347,7 +348,16 @@ test_verify_ok(void **state)
 	/* Only the planned repo was touched. */
 	assert_null(on_disk(f, "two"));
 
-	/* The lock was released: taken by someone else, then again by a run. */
+	/*
+	 * The lock is held while the run lives (its reports are written
+	 * under it), and released with it: then taken by someone else, then
+	 * again by a run.
+	 */
+	err = lock_acquire(&lock, f->root);
+	assert_non_null(err);
+	assert_int_equal(err->kind, DSM_ERR_LOCKED);
+	dsm_error_free(err);
+	run_free(&f->run);
 	assert_null(lock_acquire(&lock, f->root));
 	lock_release(lock);
 	plan(f, one, 1);
@@ -620,6 +630,7 @@ test_locked(void **state)
 	free(lockfile);
 
 	commit_license(f, "one", f->mit, f->mitlen, NULL);
+	run_free(&f->run);	/* the run above holds the lock until then */
 	assert_null(lock_acquire(&lock, f->root));
 	plan(f, one, 1);
 	err = run_execute(&f->run, &f->opts);
