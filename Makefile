@@ -39,7 +39,8 @@ SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
        src/lock.c src/mirror.c src/netstream.c src/pin.c \
        src/progress.c src/releases.c src/report.c src/report_json.c \
        src/report_junit.c src/report_text.c src/result.c src/run.c \
-       src/state.c src/util.c src/verify.c src/worker.c
+       src/state.c src/util.c src/verify.c src/worker.c \
+       src/http_rules.c src/url.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 
@@ -47,7 +48,7 @@ UNIT_TESTS = tests/unit/test_config tests/unit/test_http tests/unit/test_license
              tests/unit/test_releases tests/unit/test_util \
              tests/unit/test_result tests/unit/test_state \
              tests/unit/test_record tests/unit/test_pin \
-             tests/unit/test_report tests/unit/test_run
+             tests/unit/test_report tests/unit/test_run tests/unit/test_url
 UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP

@@ -1,7 +1,9 @@
 /*
- * fuzz_http_headers.c - the pure helpers of http.c on arbitrary header
- * values and URLs: http_link_next(), http_parse_count(),
- * http_url_allowed(), http_same_origin() and http_token_is_valid().
+ * fuzz_http_headers.c - the pure rules of http.h (http_rules.c) on
+ * arbitrary header values and URLs: http_link_next(), http_parse_count(),
+ * http_token_is_valid() and http_same_origin(), and url.h's url_allowed(),
+ * which http.c applies to a next page as to every request.  No libcurl is
+ * linked.
  *
  * The input is split at NUL bytes into fields (a header value never holds
  * one).  Every field goes through each one-argument function; the first
@@ -9,6 +11,7 @@
  * through http_same_origin() as read_list() in github.c compares a next
  * page with the API base.  Checked: http.h's contracts, and the rules
  * restated simply (a count is decimal digits, a token printable ASCII).
+ * fuzz_url checks the URL rules themselves.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,25 +19,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
-
 #include "check.h"
 #include "http.h"
+#include "url.h"
 
 #define MAX_FIELDS 8
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	CHECK(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK,
-	    "curl_global_init");
-	return 0;
-}
 
 static void
 check_link(const char *value, const char *api)
@@ -52,7 +43,7 @@ check_link(const char *value, const char *api)
 		CHECK(next[0] != '\0' && strchr(next, '>') == NULL,
 		    "the next URL is what was between < and >");
 		CHECK(strstr(value, next) != NULL, "the URL is from the value");
-		(void)http_url_allowed(next);
+		(void)url_allowed(next);
 		CHECK(http_same_origin(next, api) ==
 		    http_same_origin(api, next), "same origin is symmetric");
 	}
@@ -90,7 +81,7 @@ check_token(const char *t)
 static void
 check_url(const char *url)
 {
-	int ok = http_url_allowed(url);
+	int ok = url_allowed(url);
 
 	CHECK(ok == 0 || ok == 1, "0 or 1");
 	if (ok)

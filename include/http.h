@@ -7,7 +7,9 @@
  * polite and safe API client lives here:
  *
  *  - TLS is always verified (the system store, or a CA bundle);
- *  - only https, and plain http to loopback test servers;
+ *  - only https, and plain http to loopback test servers, with no user or
+ *    password in the URL (url.h's url_allowed(), for every request and
+ *    every redirect), and once on https never plain http;
  *  - redirects are followed here, not by curl: at most HTTP_MAX_REDIRECTS,
  *    and the token goes only to the origin (scheme, host, port) of the API
  *    base, never to another host a redirect names;
@@ -106,7 +108,10 @@ void http_get_stats(const struct http *h, struct http_stats *out);
  */
 int http_rate_limited(const struct http *h, time_t *until);
 
-/* -- pure helpers, exposed for the unit tests and fuzzers -- */
+/*
+ * -- the pure rules, in http_rules.c (no libcurl): for the unit tests and
+ * the fuzzers too.  Which URLs are asked is url.h's url_allowed(). --
+ */
 
 /*
  * Finds the rel="next" target in the value of a Link header and sets *out
@@ -123,16 +128,14 @@ int http_link_next(const char *value, char **out);
  */
 long long http_parse_count(const char *value);
 
-/*
- * Returns whether url may be requested: https, or http to a loopback host
- * (127.0.0.1, localhost, [::1]); and no credentials in it.
- */
-int http_url_allowed(const char *url);
-
 /* Returns whether a token is safe to send: 1 to 1024 printable bytes. */
 int http_token_is_valid(const char *token);
 
-/* Returns whether two URLs have the same scheme, host and port. */
+/*
+ * Returns whether two URLs have the same scheme, host and port: whether a
+ * URL may receive the token of the API base.  url.h's url_same_origin(),
+ * under the name github.c calls it by.
+ */
 int http_same_origin(const char *a, const char *b);
 
 #endif

@@ -6,16 +6,19 @@
 
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 60
-FUZZ_TARGETS ?= config license github_json http_headers
+FUZZ_TARGETS ?= config license github_json http_headers url
 FUZZ_BUILD    = build/fuzz
 
-# The modules the targets reach: pure ones, no git and no network.
-FUZZ_SRCS = src/config.c src/error.c src/http.c src/jsonpos.c \
+# The modules the targets reach: pure ones, no git and no network.  They
+# link without libgit2 and libcurl, so a call into either fails the build.
+FUZZ_SRCS = src/config.c src/error.c src/http_rules.c src/jsonpos.c \
             src/license_diff.c src/license_match.c src/license_norm.c \
-            src/releases.c src/result.c src/util.c
+            src/releases.c src/result.c src/url.c src/util.c
 FUZZ_OBJS = $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
             $(FUZZ_BUILD)/obj/check.o
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_PKGS = jansson libcrypto
+FUZZ_LIBS = $(eval FUZZ_LIBS := $(shell pkg-config --libs $(FUZZ_PKGS)))$(FUZZ_LIBS)
 
 FUZZ_SAN    = -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
@@ -42,7 +45,7 @@ $(FUZZ_BUILD)/obj/check.o: fuzz/check.c | $(FUZZ_BUILD)/obj
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP \
-	    -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+	    -o $@ $< $(FUZZ_OBJS) $(FUZZ_LIBS)
 
 $(FUZZ_BUILD)/obj:
 	mkdir -p $@

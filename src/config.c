@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "jsonpos.h"
 #include "license.h"
+#include "url.h"
 #include "util.h"
 
 #define CONFIG_MAX_DEPTH 8
@@ -240,47 +242,30 @@ check_name(const char *s)
 	    "'-', not starting with '.'; a name is never a path)";
 }
 
-/* Returns whether the authority of a URL (after "scheme://") is loopback. */
-static int
-is_loopback(const char *authority)
-{
-	static const char *const hosts[] = { "127.0.0.1", "localhost",
-	    "[::1]", NULL };
-
-	for (const char *const *h = hosts; *h != NULL; h++) {
-		size_t n = strlen(*h);
-		if (strncmp(authority, *h, n) == 0 &&
-		    strchr(":/", authority[n]) != NULL)
-			return 1;
-	}
-	return 0;
-}
-
-/* Returns NULL when the authority (host) after "scheme://" is not empty. */
-static const char *
-check_host(const char *authority)
-{
-	if (*authority == '\0' || *authority == '/' || *authority == ':')
-		return "has no host";
-	return NULL;
-}
-
+/*
+ * A git URL.  libgit2 picks its transport by the scheme as written, in
+ * lower case; the authority follows url.h's rules, and plain http is
+ * allowed as url_allowed() allows it: to loopback, without credentials.
+ */
 static const char *
 check_url(const char *s)
 {
+	struct url u;
+	const char *why;
+
 	if (has_control(s) || strchr(s, ' ') != NULL)
 		return "must not contain spaces or control characters";
-	if (strncmp(s, "https://", 8) == 0)
-		return check_host(s + 8);
-	if (strncmp(s, "ssh://", 6) == 0)
-		return check_host(s + 6);
-	if (strncmp(s, "git://", 6) == 0)
-		return check_host(s + 6);
+	if (strncmp(s, "https://", 8) == 0 || strncmp(s, "ssh://", 6) == 0 ||
+	    strncmp(s, "git://", 6) == 0)
+		return url_parse(&u, s);
 	if (strncmp(s, "file://", 7) == 0)
 		return s[7] == '/' ? NULL : "must be an absolute file:///path";
-	if (strncmp(s, "http://", 7) == 0)
-		return is_loopback(s + 7) ? NULL : "uses plain http, which "
+	if (strncmp(s, "http://", 7) == 0) {
+		if ((why = url_parse(&u, s)) != NULL)
+			return why;
+		return url_allowed(s) ? NULL : "uses plain http, which "
 		    "dsmirror allows only for loopback test servers: use https";
+	}
 	/* The scp-like ssh form, user@host:path. */
 	const char *colon = strchr(s, ':');
 	const char *at = strchr(s, '@');
@@ -293,23 +278,27 @@ check_url(const char *s)
 	    "user@host:path, or http:// to a loopback address)";
 }
 
+/* The API base: exactly what http.c will ask (url_allowed()). */
 static const char *
 check_api(const char *s)
 {
-	const char *authority = strstr(s, "://");
-	size_t len = authority != NULL ? strcspn(authority + 3, "/?#") : 0;
+	static const char not_https[] = "is not an https:// URL (plain http "
+	    "only to loopback)";
+	struct url u;
+	const char *why;
 
 	if (has_control(s) || strchr(s, ' ') != NULL)
 		return "must not contain spaces or control characters";
 	/* The token goes in a header, from the environment; never a URL. */
-	if (authority != NULL && memchr(authority + 3, '@', len) != NULL)
+	if (url_has_userinfo(s))
 		return "must not hold a user name or password (the token comes "
 		    "from GITHUB_TOKEN)";
-	if (strncmp(s, "https://", 8) == 0)
-		return check_host(s + 8);
-	if (strncmp(s, "http://", 7) == 0 && is_loopback(s + 7))
-		return NULL;
-	return "is not an https:// URL (plain http only to loopback)";
+	if (strncasecmp(s, "https://", 8) != 0 &&
+	    strncasecmp(s, "http://", 7) != 0)
+		return not_https;
+	if ((why = url_parse(&u, s)) != NULL)
+		return why;
+	return url_allowed(s) ? NULL : not_https;
 }
 
 static const char *

@@ -1,6 +1,8 @@
 /*
  * http.c - GET requests over one reused libcurl handle, with dsmirror's
  * rules for redirects, retries, rate limits and the token (see http.h).
+ * Which URL may be asked and where the token may go are url.c's rules; the
+ * header values are read by http_rules.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "url.h"
 #include "util.h"
 
 #define STR_(x) #x
@@ -53,198 +56,6 @@ http_global_cleanup(void)
 	curl_global_cleanup();
 }
 
-/* ----------------------------------------------------------- pure helpers */
-
-long long
-http_parse_count(const char *value)
-{
-	size_t n;
-
-	if (value == NULL)
-		return -1;
-	while (*value == ' ' || *value == '\t')
-		value++;
-	n = strspn(value, "0123456789");
-	if (n == 0 || n > 18 || value[n + strspn(value + n, " \t")] != '\0')
-		return -1;
-	return strtoll(value, NULL, 10);
-}
-
-static const char *
-skip_space(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-/* Returns whether the rel value [v, v+n) has "next" among its words. */
-static int
-rel_has_next(const char *v, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t start, len;
-		while (i < n && (v[i] == ' ' || v[i] == '\t'))
-			i++;
-		start = i;
-		while (i < n && v[i] != ' ' && v[i] != '\t')
-			i++;
-		len = i - start;
-		if (len == 4 && strncasecmp(v + start, "next", 4) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * RFC 8288: link-value = "<" URI-Reference ">" *( ";" link-param ), the
- * values separated by commas; a param is token [ "=" ( token /
- * quoted-string ) ].
- */
-int
-http_link_next(const char *value, char **out)
-{
-	const char *s = value;
-
-	*out = NULL;
-	for (;;) {
-		const char *url, *end;
-		size_t urllen;
-		int next = 0;
-
-		s = skip_space(s);
-		while (*s == ',')
-			s = skip_space(s + 1);
-		if (*s == '\0')
-			return 0;
-		if (*s != '<' || (end = strchr(s + 1, '>')) == NULL)
-			goto malformed;
-		url = s + 1;
-		urllen = (size_t)(end - url);
-		s = skip_space(end + 1);
-		while (*s == ';') {
-			const char *name = skip_space(s + 1), *val;
-			size_t namelen = strcspn(name, "=;, \t"), vallen = 0;
-			if (namelen == 0)
-				goto malformed;
-			s = skip_space(name + namelen);
-			val = s;
-			if (*s == '=') {
-				s = skip_space(s + 1);
-				if (*s == '"') {
-					const char *q = strchr(s + 1, '"');
-					if (q == NULL)
-						goto malformed;
-					val = s + 1;
-					vallen = (size_t)(q - val);
-					s = q + 1;
-				} else {
-					val = s;
-					vallen = strcspn(s, ";, \t");
-					s += vallen;
-				}
-			}
-			if (namelen == 3 && strncasecmp(name, "rel", 3) == 0 &&
-			    rel_has_next(val, vallen))
-				next = 1;
-			s = skip_space(s);
-		}
-		if (*s != ',' && *s != '\0')
-			goto malformed;
-		if (next && *out == NULL) {
-			if (urllen == 0)
-				goto malformed;
-			if ((*out = strndup(url, urllen)) == NULL)
-				goto malformed;
-		}
-	}
-malformed:
-	/* The next link may come before a malformed value: no half answer. */
-	free(*out);
-	*out = NULL;
-	return -1;
-}
-
-/* Parses url into a CURLU handle, or returns NULL. */
-static CURLU *
-parse_url(const char *url)
-{
-	CURLU *u = curl_url();
-
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		u = NULL;
-	}
-	return u;
-}
-
-/* Copies a part of u (lower-cased) into buf; returns -1 if absent. */
-static int
-url_part(CURLU *u, CURLUPart part, char *buf, size_t size)
-{
-	char *v = NULL;
-	size_t i;
-
-	if (curl_url_get(u, part, &v, CURLU_DEFAULT_PORT) != CURLUE_OK)
-		return -1;
-	for (i = 0; v[i] != '\0' && i + 1 < size; i++)
-		buf[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
-	buf[i] = '\0';
-	i = strlen(v);
-	curl_free(v);
-	return i < size ? 0 : -1;
-}
-
-int
-http_url_allowed(const char *url)
-{
-	static const char *const loopback[] = { "127.0.0.1", "localhost",
-	    "[::1]", NULL };
-	char scheme[16], host[256], *cred = NULL;
-	CURLU *u = parse_url(url);
-	int ok = 0;
-
-	if (u == NULL)
-		return 0;
-	if (url_part(u, CURLUPART_SCHEME, scheme, sizeof(scheme)) == 0 &&
-	    url_part(u, CURLUPART_HOST, host, sizeof(host)) == 0 &&
-	    curl_url_get(u, CURLUPART_USER, &cred, 0) == CURLUE_NO_USER &&
-	    curl_url_get(u, CURLUPART_PASSWORD, &cred, 0) ==
-	    CURLUE_NO_PASSWORD) {
-		if (strcmp(scheme, "https") == 0)
-			ok = 1;
-		for (int i = 0; strcmp(scheme, "http") == 0 &&
-		    loopback[i] != NULL; i++)
-			ok |= strcmp(host, loopback[i]) == 0;
-	}
-	curl_free(cred);
-	curl_url_cleanup(u);
-	return ok;
-}
-
-int
-http_same_origin(const char *a, const char *b)
-{
-	char sa[16], ha[256], pa[8], sb[16], hb[256], pb[8];
-	CURLU *ua = parse_url(a), *ub = parse_url(b);
-	int same = 0;
-
-	if (ua != NULL && ub != NULL &&
-	    url_part(ua, CURLUPART_SCHEME, sa, sizeof(sa)) == 0 &&
-	    url_part(ua, CURLUPART_HOST, ha, sizeof(ha)) == 0 &&
-	    url_part(ua, CURLUPART_PORT, pa, sizeof(pa)) == 0 &&
-	    url_part(ub, CURLUPART_SCHEME, sb, sizeof(sb)) == 0 &&
-	    url_part(ub, CURLUPART_HOST, hb, sizeof(hb)) == 0 &&
-	    url_part(ub, CURLUPART_PORT, pb, sizeof(pb)) == 0)
-		same = strcmp(sa, sb) == 0 && strcmp(ha, hb) == 0 &&
-		    strcmp(pa, pb) == 0;
-	curl_url_cleanup(ua);
-	curl_url_cleanup(ub);
-	return same;
-}
-
 /*
  * Writes the host of url as people name it into buf: "api.github.com", or
  * "127.0.0.1:8443" when the URL gives a port.  Returns buf.
@@ -252,22 +63,14 @@ http_same_origin(const char *a, const char *b)
 static const char *
 host_label(char *buf, size_t size, const char *url)
 {
-	char host[256], port[8];
-	CURLU *u = parse_url(url);
+	struct url u;
 
-	snprintf(buf, size, "the API host");
-	if (u != NULL && url_part(u, CURLUPART_HOST, host, sizeof(host)) == 0) {
-		char *p = NULL;
-		if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK &&
-		    strlen(p) < sizeof(port)) {
-			memcpy(port, p, strlen(p) + 1);
-			snprintf(buf, size, "%s:%s", host, port);
-		} else {
-			snprintf(buf, size, "%s", host);
-		}
-		curl_free(p);
-	}
-	curl_url_cleanup(u);
+	if (url_parse(&u, url) != NULL)
+		snprintf(buf, size, "the API host");
+	else if (u.explicit_port)
+		snprintf(buf, size, "%s:%d", u.host, u.port);
+	else
+		snprintf(buf, size, "%s", u.host);
 	return buf;
 }
 
@@ -311,19 +114,6 @@ on_xfer(void *payload, curl_off_t dltotal, curl_off_t dlnow,
 	(void)ultotal;
 	(void)ulnow;
 	return h->o.stop != NULL && *h->o.stop != 0;
-}
-
-int
-http_token_is_valid(const char *t)
-{
-	size_t n = strlen(t);
-
-	if (n == 0 || n > HTTP_MAX_TOKEN)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (t[i] <= ' ' || t[i] >= 0x7f)
-			return 0;
-	return 1;
 }
 
 #define SETOPT(h, opt, val) \
@@ -525,7 +315,7 @@ before_request(struct http *h, const char *url)
 	if (h->limited)
 		return dsm_error_new(DSM_ERR_REMOTE, "not asked: the GitHub "
 		    "API rate limit is exhausted for this run");
-	if (h->silent != NULL && http_same_origin(url, h->silent))
+	if (h->silent != NULL && url_same_origin(url, h->silent))
 		return dsm_error_new(DSM_ERR_REMOTE, "not asked: %s did not "
 		    "answer within %ld s", host_label(host, sizeof(host), url),
 		    h->o.timeout);
@@ -588,7 +378,7 @@ request_headers(struct http *h, const char *url, const char *etag,
 		free(cond);
 	}
 	/* The token goes to the API's origin and nowhere else. */
-	if (ok && h->auth != NULL && http_same_origin(url, h->o.origin)) {
+	if (ok && h->auth != NULL && url_same_origin(url, h->o.origin)) {
 		ok = (l = curl_slist_append(list, h->auth)) != NULL;
 		list = ok ? l : list;
 	}
@@ -776,7 +566,7 @@ http_get(struct http *h, const char *url, const char *etag,
 		CURLcode rc;
 		double t0;
 
-		if (!http_url_allowed(where)) {
+		if (!url_allowed(where)) {
 			err = dsm_error_new(DSM_ERR_REMOTE, "%s: refused: only "
 			    "https URLs (or http to loopback), with no user or "
 			    "password, are asked", redact(safe, sizeof(safe),

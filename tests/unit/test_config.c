@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "url.h"
 
 #define REPO(extra) "{\"version\": 1, \"repos\": [{\"name\": \"r\", " \
 	"\"url\": \"https://example.org/r.git\"" extra "}]}"
@@ -117,6 +118,47 @@ static const struct bad_case bad_cases[] = {
 	{ "api with a user", "{\"version\": 1, \"api\": \"https://u:p@api.x\", "
 	    "\"repos\": []}", "api: \"https://u:p@api.x\" must not hold a user "
 	    "name or password (the token comes from GITHUB_TOKEN)" },
+	/* url.h's rules for the authority of git URLs and of the api. */
+	{ "loopback as a user name", "{\"version\": 1, \"repos\": [{\"name\": "
+	    "\"r\", \"url\": \"http://localhost:80@evil.com/r\"}]}",
+	    "repos[0].url: \"http://localhost:80@evil.com/r\" uses plain http" },
+	{ "loopback address as a user name", "{\"version\": 1, \"repos\": "
+	    "[{\"name\": \"r\", \"url\": \"http://127.0.0.1@evil.com/r\"}]}",
+	    "\"http://127.0.0.1@evil.com/r\" uses plain http" },
+	{ "credentials over plain http", "{\"version\": 1, \"repos\": "
+	    "[{\"name\": \"r\", \"url\": \"http://u:p@127.0.0.1/r\"}]}",
+	    "\"http://u:p@127.0.0.1/r\" uses plain http" },
+	{ "loopback with a trailing dot", "{\"version\": 1, \"repos\": "
+	    "[{\"name\": \"r\", \"url\": \"http://localhost./r\"}]}",
+	    "uses plain http" },
+	{ "url port too large", "{\"version\": 1, \"repos\": [{\"name\": "
+	    "\"r\", \"url\": \"https://x:99999/r\"}]}", "repos[0].url: "
+	    "\"https://x:99999/r\" has a port that is not a number from 0 to "
+	    "65535" },
+	{ "loopback port not a number", "{\"version\": 1, \"repos\": "
+	    "[{\"name\": \"r\", \"url\": \"http://127.0.0.1:x/r\"}]}",
+	    "has a port that is not a number" },
+	{ "url two at signs", "{\"version\": 1, \"repos\": [{\"name\": "
+	    "\"r\", \"url\": \"ssh://a@b@host/r\"}]}",
+	    "\"ssh://a@b@host/r\" holds more than one '@'" },
+	{ "url percent-encoded host", "{\"version\": 1, \"repos\": "
+	    "[{\"name\": \"r\", \"url\": \"https://%65vil.com/r\"}]}",
+	    "\"https://%65vil.com/r\" has a host that is neither a name" },
+	{ "ssh url without host", "{\"version\": 1, \"repos\": [{\"name\": "
+	    "\"r\", \"url\": \"ssh:///r\"}]}", "\"ssh:///r\" has no host" },
+	{ "api without host", "{\"version\": 1, \"api\": \"https:///x\", "
+	    "\"repos\": []}", "api: \"https:///x\" has no host" },
+	{ "api port not a number", "{\"version\": 1, \"api\": "
+	    "\"https://api.x:44x\", \"repos\": []}", "api: \"https://api.x:44x\" "
+	    "has a port that is not a number" },
+	{ "api on loopback as a user name", "{\"version\": 1, \"api\": "
+	    "\"http://localhost:80@evil.com\", \"repos\": []}", "api: "
+	    "\"http://localhost:80@evil.com\" must not hold a user name" },
+	{ "api ftp", "{\"version\": 1, \"api\": \"ftp://api.x\", "
+	    "\"repos\": []}", "api: \"ftp://api.x\" is not an https:// URL" },
+	{ "api loopback IPv4 shorthand", "{\"version\": 1, \"api\": "
+	    "\"http://127.1\", \"repos\": []}", "api: \"http://127.1\" is not "
+	    "an https:// URL" },
 	{ "empty root", "{\"version\": 1, \"root\": \"\", \"repos\": []}",
 	    "root: must be a non-empty path" },
 	{ "control character in name", "{\"version\": 1, \"repos\": "
@@ -267,6 +309,42 @@ test_defaults(void **state)
 	config_free(cfg);
 }
 
+/*
+ * The api loads exactly when http.c would ask it: both are url_allowed().
+ * Before url.c, "HTTPS://" was refused here and "https://x:bad" or
+ * "http://localhost:80@evil" loaded, to be refused at every request.
+ */
+static void
+test_api_is_what_http_asks(void **state)
+{
+	static const char *const apis[] = { "https://api.github.com",
+	    "HTTPS://API.GitHub.com", "https://ghe.example/api/v3",
+	    "https://127.0.0.1:9", "https://[::1]:8443", "http://127.0.0.1:9",
+	    "http://localhost", "http://[::1]:1", "http://[0:0::1]",
+	    "http://api.x", "http://127.1", "http://localhost.",
+	    "http://localhost:80@evil.com", "https://u:p@api.x",
+	    "https://@api.x", "https://x:bad", "https://x:65536",
+	    "https:///x", "https:/x", "https://%61pi.x", "https://a@b@c",
+	    "ftp://x", "file:///etc", "x", "" };
+	char text[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(apis) / sizeof(apis[0]); i++) {
+		struct config *cfg = NULL;
+		struct dsm_error *err;
+
+		snprintf(text, sizeof(text), "{\"version\": 1, \"api\": "
+		    "\"%s\", \"repos\": []}", apis[i]);
+		err = config_parse(&cfg, "m.json", text, strlen(text));
+		if ((err == NULL) != url_allowed(apis[i]))
+			fail_msg("\"%s\": %s by config, %s by url_allowed",
+			    apis[i], err == NULL ? "loaded" : err->msg,
+			    url_allowed(apis[i]) ? "allowed" : "refused");
+		dsm_error_free(err);
+		config_free(cfg);
+	}
+}
+
 static void
 test_names(void **state)
 {
@@ -314,6 +392,7 @@ main(void)
 		cmocka_unit_test(test_long_message),
 		cmocka_unit_test(test_full_repo),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_api_is_what_http_asks),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_load_file),
 	};
