@@ -6,10 +6,11 @@
  * shared.  It keeps two promises of SPEC.md:
  *  - never half-written: a clone is built in <root>/.tmp-<name>.XXXXXX and
  *    renamed into place when complete; an update writes objects before the
- *    refs that point to them, so a kill at any moment leaves a usable mirror;
+ *    refs that point to them, so a kill at any moment leaves a usable mirror
+ *    (and recover.h removes what the kill left behind);
  *  - nothing lost: before a ref is rewound, rewritten or deleted, its old tip
  *    is kept under refs/dsmirror/preserved/<UTC stamp>/<ref>, which dsmirror
- *    never prunes.
+ *    never prunes (preserve.h).
  */
 #ifndef DSM_MIRROR_H
 #define DSM_MIRROR_H
@@ -61,33 +62,27 @@ char *mirror_path(const char *root, const char *name);
  * Initialises libgit2 for fetching in this process: network streams whose
  * connects, reads and writes wait at most timeout seconds (netstream.h),
  * and TLS trusts the CA certificates in the file cacert (NULL: the
- * system's).
- * Call once per process, before any other mirror_* call, and never in a
- * process that will fork workers.
+ * system's).  Returns NULL or an error.
+ * Call once per process, before mirror_fetch(), and never in a process
+ * that will fork workers.
  */
 struct dsm_error *mirror_global_init(int timeout, const char *cacert);
 
 /*
  * Clones the mirror of opts->spec when it does not exist, else updates it.
- * Fills *out (zeroed by the caller): result cloned/updated/unchanged, head,
- * the refs updated and preserved.  On failure returns the error and leaves
- * the mirror as it was; out->result is then not set.
+ * Fills *out (zeroed by the caller, who releases what it gets with
+ * fetch_report_clear()): result cloned/updated/unchanged, head, the refs
+ * updated and preserved.  Returns NULL, or the error with out->result not
+ * set: the mirror is then usable, its refs not yet moved as they were.
  */
 struct dsm_error *mirror_fetch(struct fetch_report *out,
     const struct mirror_opts *opts);
 
 /*
- * Removes what killed runs left in root: temporary clone folders.  Call only
- * while holding the root's lock.
+ * recover.h's recover_root(), under the name run.c calls it by: removes
+ * the temporary clone folders killed runs left in root.  Call only while
+ * holding the root's lock.  Returns NULL or the first error.
  */
 struct dsm_error *mirror_cleanup_root(const char *root);
-
-/*
- * Removes what a worker killed in the middle of an update may leave in the
- * mirror of name: a partial pack and ref locks.  Leaves a folder that does
- * not look like a git repository alone.  Call only while holding the root's
- * lock, once that worker is gone.  Uses no libgit2.
- */
-void mirror_recover(const char *root, const char *name);
 
 #endif

@@ -8,43 +8,30 @@
  *   2. download the missing objects (a pack, renamed into place by libgit2
  *      only when complete);
  *   3. for every ref upstream rewrote or deleted, write a preserved ref to
- *      its old tip;
+ *      its old tip (preserve.c);
  *   4. only then delete, create and move our refs, and point HEAD where
  *      upstream's HEAD points.
+ * Before an update, what a killed run left in the mirror is removed
+ * (recover.c).
  */
-#include <dirent.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <git2.h>
 
 #include "mirror.h"
+#include "mirror_int.h"
 #include "netstream.h"
+#include "preserve.h"
+#include "recover.h"
 #include "util.h"
 
 /* A mirror with more refs than this is refused rather than half-handled. */
 #define MIRROR_MAX_REFS		1000000
-/* The name libgit2 gives a pack while it is being received. */
-#define MIRROR_PARTIAL_PACK	"pack_git2_"
-/* Attempts at a free preserved-ref name within one second. */
-#define MIRROR_PRESERVE_TRIES	100
-
-struct ref {
-	char *name;
-	git_oid oid;
-};
-
-struct reflist {
-	struct ref *v;
-	size_t n;
-	size_t cap;
-};
 
 struct fetch {
 	const struct mirror_opts *opts;
@@ -55,7 +42,7 @@ struct fetch {
 	size_t nspecs;
 	struct reflist upstream;	/* advertised refs we mirror */
 	struct reflist local;		/* our refs in the same namespaces */
-	struct reflist preserved;	/* tips kept: original name, oid */
+	struct preserved *preserved;	/* tips kept already */
 	char *upstream_head;		/* upstream HEAD's target, or NULL */
 	struct fetch_progress progress;
 	double last_progress;
@@ -141,9 +128,8 @@ redact_url(char *buf, size_t size, const char *url)
 	util_sanitize(buf, size, url);
 }
 
-/* Returns an error saying what failed, with libgit2's reason. */
-static struct dsm_error *
-git_fail(enum dsm_error_kind kind, const char *what)
+struct dsm_error *
+mirror_git_fail(enum dsm_error_kind kind, const char *what)
 {
 	const git_error *e = git_error_last();
 	const char *msg = e != NULL && e->message != NULL ? e->message :
@@ -160,7 +146,7 @@ git_fail(enum dsm_error_kind kind, const char *what)
 	return dsm_error_new(kind, "%s: %s", what, safe);
 }
 
-static struct dsm_error *
+struct dsm_error *
 reflist_add(struct reflist *l, const char *name, const git_oid *oid)
 {
 	if (l->n == l->cap) {
@@ -183,7 +169,7 @@ reflist_add(struct reflist *l, const char *name, const git_oid *oid)
 	return NULL;
 }
 
-static void
+void
 reflist_free(struct reflist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -200,11 +186,21 @@ ref_cmp(const void *a, const void *b)
 }
 
 /* qsort() and bsearch() want a non-NULL base even for no elements. */
-static void
+void
 reflist_sort(struct reflist *l)
 {
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(struct ref), ref_cmp);
+}
+
+const struct ref *
+reflist_find(const struct reflist *l, const char *name)
+{
+	struct ref key = { (char *)name, { { 0 } } };
+
+	if (l->n == 0)
+		return NULL;
+	return bsearch(&key, l->v, l->n, sizeof(struct ref), ref_cmp);
 }
 
 static int
@@ -237,7 +233,7 @@ parse_refspecs(struct fetch *f)
 		int rc = s != NULL ? git_refspec_parse(&f->specs[i], s, 1) : -1;
 		free(s);
 		if (rc < 0)
-			return git_fail(DSM_ERR_USAGE, spec->refs[i]);
+			return mirror_git_fail(DSM_ERR_USAGE, spec->refs[i]);
 		f->nspecs++;
 	}
 	return NULL;
@@ -275,15 +271,15 @@ list_upstream(struct fetch *f)
 	    GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if (git_remote_create_with_opts(&f->remote, f->opts->spec->url,
 	    &ropts) < 0)
-		return git_fail(DSM_ERR_REMOTE, f->url);
+		return mirror_git_fail(DSM_ERR_REMOTE, f->url);
 	fill_callbacks(f, &copts.callbacks);
 	copts.proxy_opts.type = GIT_PROXY_AUTO;
 	copts.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
 	report_progress(f, PHASE_CONNECTING);
 	if (git_remote_connect_ext(f->remote, GIT_DIRECTION_FETCH, &copts) < 0)
-		return git_fail(DSM_ERR_REMOTE, f->url);
+		return mirror_git_fail(DSM_ERR_REMOTE, f->url);
 	if (git_remote_ls(&heads, &n, f->remote) < 0)
-		return git_fail(DSM_ERR_REMOTE, f->url);
+		return mirror_git_fail(DSM_ERR_REMOTE, f->url);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(heads[i]->name, "HEAD") == 0) {
 			if (heads[i]->symref_target != NULL &&
@@ -312,7 +308,8 @@ list_local(struct fetch *f)
 	int rc;
 
 	if (git_reference_iterator_new(&it, f->repo) < 0)
-		return git_fail(DSM_ERR_SYSTEM, "cannot list the mirror's refs");
+		return mirror_git_fail(DSM_ERR_SYSTEM,
+		    "cannot list the mirror's refs");
 	while ((rc = git_reference_next(&ref, it)) == 0) {
 		const char *name = git_reference_name(ref);
 		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
@@ -325,12 +322,11 @@ list_local(struct fetch *f)
 	}
 	git_reference_iterator_free(it);
 	if (err == NULL && rc != GIT_ITEROVER)
-		return git_fail(DSM_ERR_SYSTEM, "cannot list the mirror's refs");
+		return mirror_git_fail(DSM_ERR_SYSTEM,
+		    "cannot list the mirror's refs");
 	reflist_sort(&f->local);
 	return err;
 }
-
-static const struct ref *find_ref(const struct reflist *l, const char *name);
 
 /*
  * The ref HEAD should name: the configured branch, else upstream's HEAD;
@@ -348,10 +344,10 @@ wanted_head(const struct fetch *f, char *buf, size_t size)
 		return buf;
 	}
 	if (f->upstream_head != NULL &&
-	    find_ref(&f->upstream, f->upstream_head) != NULL)
+	    reflist_find(&f->upstream, f->upstream_head) != NULL)
 		return f->upstream_head;
 	for (const char *const *u = usual; *u != NULL; u++)
-		if (find_ref(&f->upstream, *u) != NULL)
+		if (reflist_find(&f->upstream, *u) != NULL)
 			return *u;
 	for (size_t i = 0; i < f->upstream.n; i++)
 		if (strncmp(f->upstream.v[i].name, "refs/heads/", 11) == 0)
@@ -401,7 +397,8 @@ download(struct fetch *f)
 	for (size_t i = 0; i < f->upstream.n && !missing; i++) {
 		git_odb *odb;
 		if (git_repository_odb(&odb, f->repo) < 0)
-			return git_fail(DSM_ERR_SYSTEM, "cannot open objects");
+			return mirror_git_fail(DSM_ERR_SYSTEM,
+			    "cannot open objects");
 		missing = !git_odb_exists(odb, &f->upstream.v[i].oid);
 		git_odb_free(odb);
 	}
@@ -421,130 +418,9 @@ download(struct fetch *f)
 	fopts.proxy_opts.type = GIT_PROXY_AUTO;
 	fopts.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
 	if (git_remote_download(f->remote, &specs, &fopts) < 0)
-		err = git_fail(DSM_ERR_REMOTE, f->url);
+		err = mirror_git_fail(DSM_ERR_REMOTE, f->url);
 	free(specs.strings);
 	return err;
-}
-
-static const struct ref *
-find_ref(const struct reflist *l, const char *name)
-{
-	struct ref key = { (char *)name, { { 0 } } };
-
-	if (l->n == 0)
-		return NULL;
-	return bsearch(&key, l->v, l->n, sizeof(struct ref), ref_cmp);
-}
-
-/* Whether the move from old to new loses history that we must keep. */
-static int
-needs_preserving(struct fetch *f, const char *name, const git_oid *old,
-    const git_oid *new)
-{
-	if (new == NULL)
-		return 1;		/* deleted */
-	if (git_oid_equal(old, new))
-		return 0;
-	if (strncmp(name, "refs/heads/", 11) != 0)
-		return 1;		/* a tag or other ref that moved */
-	/* A branch: a fast-forward keeps the old tip reachable. */
-	return git_graph_descendant_of(f->repo, new, old) != 1;
-}
-
-/*
- * Loads, once per update, what the preserved namespace already keeps: as
- * (original ref name, oid) pairs, so that a rerun after a kill between
- * preserving and moving does not preserve the same tip twice.
- */
-static struct dsm_error *
-load_preserved(struct fetch *f)
-{
-	git_reference_iterator *it;
-	git_reference *ref;
-	struct dsm_error *err = NULL;
-
-	if (git_reference_iterator_glob_new(&it, f->repo,
-	    MIRROR_PRESERVE_NS "*") < 0)
-		return git_fail(DSM_ERR_SYSTEM, "cannot list preserved refs");
-	while (err == NULL && git_reference_next(&ref, it) == 0) {
-		const char *rest = git_reference_name(ref) +
-		    strlen(MIRROR_PRESERVE_NS);
-		const char *slash = strchr(rest, '/');
-		const git_oid *target = git_reference_target(ref);
-		if (slash != NULL && target != NULL)
-			err = reflist_add(&f->preserved, slash + 1, target);
-		git_reference_free(ref);
-	}
-	git_reference_iterator_free(it);
-	reflist_sort(&f->preserved);
-	return err;
-}
-
-/* Whether some preserved ref already keeps oid for name. */
-static int
-already_preserved(const struct fetch *f, const char *name, const git_oid *oid)
-{
-	const struct ref *r = find_ref(&f->preserved, name);
-
-	if (r == NULL)
-		return 0;
-	/* Several may keep tips of one name: look at all of them. */
-	while (r > f->preserved.v && strcmp(r[-1].name, name) == 0)
-		r--;
-	for (; r < f->preserved.v + f->preserved.n &&
-	    strcmp(r->name, name) == 0; r++)
-		if (git_oid_equal(&r->oid, oid))
-			return 1;
-	return 0;
-}
-
-static struct dsm_error *
-preserve(struct fetch *f, const char *name, const git_oid *oid, time_t now)
-{
-	struct fetch_report *out = f->out;
-	struct ref_preserved *p;
-	git_reference *ref;
-	char stamp[17], *as = NULL;
-	int rc = -1;
-
-	if (already_preserved(f, name, oid))
-		return NULL;
-	util_utc_stamp(stamp, now);
-	for (int i = 0; i < MIRROR_PRESERVE_TRIES && rc < 0; i++) {
-		free(as);
-		as = i == 0 ?
-		    util_printf(MIRROR_PRESERVE_NS "%s/%s", stamp, name) :
-		    util_printf(MIRROR_PRESERVE_NS "%s.%d/%s", stamp, i, name);
-		if (as == NULL)
-			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-		/*
-		 * Any failure tries the next name: a run in the same second
-		 * may hold this one, or a name it conflicts with (a/b vs a).
-		 */
-		rc = git_reference_create(&ref, f->repo, as, oid, 0,
-		    "dsmirror: preserve old tip");
-		if (rc == 0)
-			git_reference_free(ref);
-	}
-	if (rc < 0) {
-		free(as);
-		return git_fail(DSM_ERR_SYSTEM, "cannot preserve old tip");
-	}
-	p = realloc(out->preserved, (out->npreserved + 1) * sizeof(*p));
-	if (p == NULL) {
-		free(as);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	}
-	out->preserved = p;
-	p = &out->preserved[out->npreserved];
-	if ((p->ref = strdup(name)) == NULL) {
-		free(as);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	}
-	p->as = as;
-	git_oid_tostr(p->oid, sizeof(p->oid), oid);
-	out->npreserved++;
-	return NULL;
 }
 
 static struct dsm_error *
@@ -598,7 +474,7 @@ write_ref(struct fetch *f, const char *name, const git_oid *old,
 	if (rc < 0 && rc != GIT_ENOTFOUND) {
 		char what[512];
 		snprintf(what, sizeof(what), "cannot update %s", name);
-		return git_fail(DSM_ERR_SYSTEM, what);
+		return mirror_git_fail(DSM_ERR_SYSTEM, what);
 	}
 	return note_update(f, name, old, new);
 }
@@ -615,7 +491,7 @@ apply_refs(struct fetch *f)
 	time_t now = time(NULL);
 
 	report_progress(f, PHASE_UPDATING);
-	if ((err = load_preserved(f)) != NULL)
+	if ((err = preserve_load(&f->preserved, f->repo)) != NULL)
 		return err;
 	/*
 	 * report_progress() in each loop is the worker's heartbeat: the
@@ -623,23 +499,24 @@ apply_refs(struct fetch *f)
 	 */
 	for (size_t i = 0; i < f->local.n; i++) {
 		const struct ref *l = &f->local.v[i];
-		const struct ref *u = find_ref(&f->upstream, l->name);
+		const struct ref *u = reflist_find(&f->upstream, l->name);
 		report_progress(f, PHASE_UPDATING);
-		if (needs_preserving(f, l->name, &l->oid,
+		if (preserve_needed(f->preserved, l->name, &l->oid,
 		    u != NULL ? &u->oid : NULL) &&
-		    (err = preserve(f, l->name, &l->oid, now)) != NULL)
+		    (err = preserve_tip(f->out, f->preserved, l->name, &l->oid,
+		    now)) != NULL)
 			return err;
 	}
 	for (size_t i = 0; i < f->local.n; i++) {
 		const struct ref *l = &f->local.v[i];
 		report_progress(f, PHASE_UPDATING);
-		if (find_ref(&f->upstream, l->name) == NULL &&
+		if (reflist_find(&f->upstream, l->name) == NULL &&
 		    (err = write_ref(f, l->name, &l->oid, NULL)) != NULL)
 			return err;
 	}
 	for (size_t i = 0; i < f->upstream.n; i++) {
 		const struct ref *u = &f->upstream.v[i];
-		const struct ref *l = find_ref(&f->local, u->name);
+		const struct ref *l = reflist_find(&f->local, u->name);
 		report_progress(f, PHASE_UPDATING);
 		if (l != NULL && git_oid_equal(&l->oid, &u->oid))
 			continue;
@@ -661,7 +538,7 @@ set_head(struct fetch *f)
 		return NULL;
 	if (git_reference_symbolic_create(&ref, f->repo, "HEAD", target, 1,
 	    "dsmirror: follow upstream HEAD") < 0)
-		return git_fail(DSM_ERR_SYSTEM, "cannot set HEAD");
+		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot set HEAD");
 	git_reference_free(ref);
 	return NULL;
 }
@@ -702,8 +579,8 @@ sync_refs(struct fetch *f, int *changed)
 	    (err = list_local(f)) != NULL ||
 	    (err = list_upstream(f)) != NULL)
 		return err;
-	if (f->opts->spec->branch != NULL &&
-	    find_ref(&f->upstream, wanted_head(f, buf, sizeof(buf))) == NULL)
+	if (f->opts->spec->branch != NULL && reflist_find(&f->upstream,
+	    wanted_head(f, buf, sizeof(buf))) == NULL)
 		return dsm_error_new(DSM_ERR_REMOTE, "%s: upstream has no "
 		    "branch \"%s\" (or \"refs\" does not mirror it)", f->url,
 		    f->opts->spec->branch);
@@ -726,112 +603,13 @@ fetch_free(struct fetch *f)
 	free(f->specs);
 	reflist_free(&f->upstream);
 	reflist_free(&f->local);
-	reflist_free(&f->preserved);
+	preserve_free(f->preserved);
 	free(f->upstream_head);
 	if (f->remote != NULL) {
 		git_remote_disconnect(f->remote);
 		git_remote_free(f->remote);
 	}
 	git_repository_free(f->repo);
-}
-
-static struct dsm_error *
-check_owner(const char *path, const struct stat *st)
-{
-	struct passwd *pw;
-	char owner[64], me[64];
-	uid_t uid = geteuid();
-
-	if (st->st_uid == uid)
-		return NULL;
-	pw = getpwuid(st->st_uid);
-	snprintf(owner, sizeof(owner), "%s", pw != NULL ? pw->pw_name : "?");
-	pw = getpwuid(uid);
-	snprintf(me, sizeof(me), "%s", pw != NULL ? pw->pw_name : "?");
-	return dsm_error_new(DSM_ERR_REMOTE, "%s is owned by %s (uid %u), but "
-	    "dsmirror runs as %s (uid %u): run dsmirror as %s, or give the "
-	    "mirror root to %s with chown -R", path, owner,
-	    (unsigned)st->st_uid, me, (unsigned)uid, owner, me);
-}
-
-/* Removes the lock files a killed libgit2 write may leave under dir. */
-static void
-remove_stale_locks(const char *dir, int depth)
-{
-	DIR *d;
-	struct dirent *de;
-
-	if (depth > 32 || (d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		char *p = util_path_join(dir, de->d_name);
-		if (p == NULL)
-			break;
-		struct stat st;
-		int isdir = de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
-		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode));
-		if (isdir)
-			remove_stale_locks(p, depth + 1);
-		else if (len > 5 && strcmp(de->d_name + len - 5, ".lock") == 0)
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
-}
-
-/*
- * libgit2 receives a pack into objects/pack/pack_git2_XXXXXX and renames it
- * only when it is whole; a killed transfer leaves the partial file, which
- * nothing would ever remove (git gc does not know the name).
- */
-static void
-remove_partial_packs(const char *path)
-{
-	struct dirent *de;
-	char *dir;
-	DIR *d;
-
-	if ((dir = util_path_join(path, "objects/pack")) == NULL)
-		return;
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, MIRROR_PARTIAL_PACK,
-			    strlen(MIRROR_PARTIAL_PACK)) != 0)
-				continue;
-			char *p = util_path_join(dir, de->d_name);
-			if (p != NULL)
-				unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	free(dir);
-}
-
-/*
- * A killed run may leave lock files behind, which would block every later
- * update of those refs.  The root lock guarantees no other dsmirror writes
- * this mirror now, and dsmirror is the only writer of its mirrors.
- */
-static void
-recover(const char *path)
-{
-	static const char *const files[] = { "HEAD.lock", "packed-refs.lock",
-	    "config.lock", NULL };
-	char *p;
-
-	for (const char *const *f = files; *f != NULL; f++) {
-		if ((p = util_path_join(path, *f)) != NULL)
-			unlink(p);
-		free(p);
-	}
-	if ((p = util_path_join(path, "refs")) != NULL)
-		remove_stale_locks(p, 0);
-	free(p);
-	remove_partial_packs(path);
 }
 
 static struct dsm_error *
@@ -847,7 +625,7 @@ update(struct fetch *f, const char *path)
 		    "git repository; move it away so that dsmirror can clone "
 		    "the mirror", path);
 	/* Only in what is a mirror: never in a stray folder of that name. */
-	recover(path);
+	recover_repo(path);
 	if ((err = sync_refs(f, &changed)) != NULL)
 		return err;
 	f->out->result = changed ? FETCH_UPDATED : FETCH_UNCHANGED;
@@ -893,7 +671,8 @@ clone(struct fetch *f, const char *path)
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 	iopts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_NO_REINIT;
 	if (git_repository_init_ext(&f->repo, tmp, &iopts) < 0) {
-		err = git_fail(DSM_ERR_SYSTEM, "cannot create the mirror");
+		err = mirror_git_fail(DSM_ERR_SYSTEM,
+		    "cannot create the mirror");
 		goto done;
 	}
 	if ((err = sync_refs(f, &changed)) != NULL)
@@ -901,7 +680,7 @@ clone(struct fetch *f, const char *path)
 	/* Packed refs, as git clone writes them: one file, not thousands. */
 	if (git_repository_refdb(&refdb, f->repo) < 0 ||
 	    git_refdb_compress(refdb) < 0) {
-		err = git_fail(DSM_ERR_SYSTEM, "cannot pack refs");
+		err = mirror_git_fail(DSM_ERR_SYSTEM, "cannot pack refs");
 		goto done;
 	}
 	if ((err = util_fsync_tree(tmp)) != NULL)
@@ -918,7 +697,7 @@ clone(struct fetch *f, const char *path)
 	git_repository_free(f->repo);
 	f->repo = NULL;
 	if (git_repository_open_bare(&f->repo, path) < 0) {
-		err = git_fail(DSM_ERR_SYSTEM, path);
+		err = mirror_git_fail(DSM_ERR_SYSTEM, path);
 		goto done;
 	}
 	f->out->result = FETCH_CLONED;
@@ -945,16 +724,17 @@ mirror_global_init(int timeout, const char *cacert)
 	struct dsm_error *err;
 
 	if (git_libgit2_init() < 0)
-		return git_fail(DSM_ERR_SYSTEM, "cannot initialise libgit2");
+		return mirror_git_fail(DSM_ERR_SYSTEM,
+		    "cannot initialise libgit2");
 	if ((err = netstream_register(timeout)) != NULL)
 		return err;
 	/* Objects, packs and refs reach the disk before they are used. */
 	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0)
-		return git_fail(DSM_ERR_SYSTEM, "cannot enable fsync");
+		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot enable fsync");
 	/* Replaces the system's CAs, as curl's CAINFO does for the API. */
 	if (cacert != NULL &&
 	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, cacert, NULL) < 0)
-		return git_fail(DSM_ERR_SYSTEM, cacert);
+		return mirror_git_fail(DSM_ERR_SYSTEM, cacert);
 	return NULL;
 }
 
@@ -976,7 +756,7 @@ mirror_fetch(struct fetch_report *out, const struct mirror_opts *opts)
 		if (!S_ISDIR(st.st_mode))
 			err = dsm_error_new(DSM_ERR_REMOTE, "%s exists but is not "
 			    "a directory; move it away", path);
-		else if ((err = check_owner(path, &st)) == NULL)
+		else if ((err = recover_check_owner(path, &st)) == NULL)
 			err = update(&f, path);
 	} else if (errno == ENOENT) {
 		err = clone(&f, path);
@@ -990,58 +770,8 @@ mirror_fetch(struct fetch_report *out, const struct mirror_opts *opts)
 	return err;
 }
 
-/* A folder git would take for a repository: HEAD, objects and refs. */
-static int
-looks_like_git_dir(const char *path)
-{
-	static const char *const parts[] = { "HEAD", "objects/pack", "refs",
-	    NULL };
-	struct stat st;
-	int ok = 1;
-
-	for (const char *const *part = parts; ok && *part != NULL; part++) {
-		char *p = util_path_join(path, *part);
-		ok = p != NULL && lstat(p, &st) == 0 &&
-		    (strcmp(*part, "HEAD") == 0 ? S_ISREG(st.st_mode) :
-		    S_ISDIR(st.st_mode));
-		free(p);
-	}
-	return ok;
-}
-
-void
-mirror_recover(const char *root, const char *name)
-{
-	char *path = mirror_path(root, name);
-	struct stat st;
-
-	/* Without libgit2 (the caller may fork workers): a cheap look. */
-	if (path != NULL && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    looks_like_git_dir(path))
-		recover(path);
-	free(path);
-}
-
 struct dsm_error *
 mirror_cleanup_root(const char *root)
 {
-	struct dsm_error *err = NULL;
-	struct dirent *de;
-	DIR *d;
-
-	d = opendir(root);
-	if (d == NULL)
-		return dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot read %s",
-		    root);
-	while (err == NULL && (de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, MIRROR_TMP_PREFIX,
-		    strlen(MIRROR_TMP_PREFIX)) != 0)
-			continue;
-		char *p = util_path_join(root, de->d_name);
-		err = p != NULL ? util_remove_tree(p) :
-		    dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-		free(p);
-	}
-	closedir(d);
-	return err;
+	return recover_root(root);
 }

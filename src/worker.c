@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "mirror.h"
+#include "recover.h"
 #include "util.h"
 #include "worker.h"
 
@@ -267,7 +268,7 @@ reap(struct pool *pool, struct slot *slot)
 	/* A result that arrived with the kill still counts. */
 	if (!slot->got_result) {
 		/* Stopped, or silent too long: clean up after it now. */
-		mirror_recover(pool->opts->root,
+		recover_mirror(pool->opts->root,
 		    pool->results[slot->index].spec->name);
 		if (slot->timed_out)
 			set_error(f, "no progress for %.0f s: transfer aborted "
@@ -354,7 +355,7 @@ worker_fetch_all(struct repo_result *results, size_t n,
 		set_error(&results[next].fetch, "%s", err != NULL ?
 		    err->msg : "interrupted");
 	/* Killed workers may leave temporary clones; no worker runs now. */
-	struct dsm_error *cerr = mirror_cleanup_root(opts->root);
+	struct dsm_error *cerr = recover_root(opts->root);
 	if (err == NULL)
 		err = cerr;
 	else
