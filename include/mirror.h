@@ -78,11 +78,4 @@ struct dsm_error *mirror_global_init(int timeout, const char *cacert);
 struct dsm_error *mirror_fetch(struct fetch_report *out,
     const struct mirror_opts *opts);
 
-/*
- * recover.h's recover_root(), under the name run.c calls it by: removes
- * the temporary clone folders killed runs left in root.  Call only while
- * holding the root's lock.  Returns NULL or the first error.
- */
-struct dsm_error *mirror_cleanup_root(const char *root);
-
 #endif

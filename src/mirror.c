@@ -769,9 +769,3 @@ mirror_fetch(struct fetch_report *out, const struct mirror_opts *opts)
 	free(path);
 	return err;
 }
-
-struct dsm_error *
-mirror_cleanup_root(const char *root)
-{
-	return recover_root(root);
-}

@@ -12,6 +12,7 @@
 #include "mirror.h"
 #include "progress.h"
 #include "record.h"
+#include "recover.h"
 #include "releases.h"
 #include "run.h"
 #include "state.h"
@@ -127,7 +128,7 @@ fetch_step(struct run *run, const struct run_opts *opts)
 	struct display display = { NULL };
 	struct dsm_error *err;
 
-	if ((err = mirror_cleanup_root(run->cfg->root)) != NULL)
+	if ((err = recover_root(run->cfg->root)) != NULL)
 		return err;
 	display.progress = progress_new(opts->progress_out, run->repos, run->n,
 	    opts->progress);

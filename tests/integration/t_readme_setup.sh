@@ -57,12 +57,12 @@ fresh_tree() {
 
 # setup_as DIR [RUNNER...]: run the set-up line in DIR (as RUNNER, if any), as
 # in a fresh shell: not with the variables of the make that runs the tests
-# (make check SANITIZE=1 would pass SANITIZE=1 on in MAKEFLAGS).
+# (make check SANITIZE=1 passes SANITIZE=1 on, in MAKEFLAGS and the environment).
 setup_as() {
 	local dir=$1
 	shift
 	RC=0
-	(cd "$dir" && "$@" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS PATH="$T/fake-$(basename "$dir"):$PATH" bash -c "$setup") \
+	(cd "$dir" && "$@" env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u SANITIZE PATH="$T/fake-$(basename "$dir"):$PATH" bash -c "$setup") \
 		>"$T/out" 2>"$T/err" </dev/null || RC=$?
 }
 
