@@ -50,6 +50,7 @@ UNIT_TESTS = tests/unit/test_config tests/unit/test_http tests/unit/test_license
              tests/unit/test_record tests/unit/test_pin \
              tests/unit/test_report tests/unit/test_run tests/unit/test_url
 UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
+UNIT_UTIL  = tests/unit/unit_util.c
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 
@@ -63,9 +64,10 @@ $(BIN): $(OBJS) $(BUILD)/main.o
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/unit/%: tests/unit/%.c $(OBJS) | $(BUILD)/unit
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_UTIL) tests/unit/unit_util.h $(OBJS) \
+    | $(BUILD)/unit
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ \
-	    $< $(OBJS) $(PKG_LIBS) $$(pkg-config --libs cmocka)
+	    $< $(UNIT_UTIL) $(OBJS) $(PKG_LIBS) $$(pkg-config --libs cmocka)
 
 $(BUILD) $(BUILD)/unit:
 	mkdir -p $@

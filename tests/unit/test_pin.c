@@ -20,6 +20,7 @@
 #include "config.h"
 #include "pin.h"
 #include "util.h"
+#include "unit_util.h"
 
 #define SHA_OLD "72359301af1a48d07b5472c9349b282bb1c1843fb6af1bdae37d5748068a4376"
 #define SHA_1 "1111111111111111111111111111111111111111111111111111111111111111"
@@ -133,53 +134,19 @@ struct fixture {
 	FILE *outf;
 };
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *
-slurp(const char *path)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = fopen(path, "r"), *m;
-	int c;
-
-	assert_non_null(f);
-	m = open_memstream(&buf, &n);
-	assert_non_null(m);
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(f);
-	fclose(m);
-	return buf;
-}
-
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct dsm_error *err;
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dsm-test-pin-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (ut_make_temp_dir(f->dir, sizeof(f->dir), "pin") != 0)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/mirrors.json", f->dir);
-	write_file(f->path, config_text);
-	err = config_load(&f->cfg, f->path);
-	if (err != NULL) {
-		fprintf(stderr, "%s\n", err->msg);
-		dsm_error_free(err);
+	ut_write_file(f->path, config_text);
+	if (ut_config_load(&f->cfg, f->path) != 0)
 		return -1;
-	}
 	/* a verified: LICENSE changed, MODEL read for the first time. */
 	for (size_t i = 0; i < 2; i++) {
 		struct repo_result *r = &f->r[i];
@@ -206,34 +173,21 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dsm_error *err = util_remove_tree(f->dir);
+	int rc = ut_remove_dir(f->dir);
 
 	fclose(f->outf);
 	free(f->out);
 	config_free(f->cfg);
-	dsm_error_free(err);
 	free(f);
-	return err == NULL ? 0 : -1;
+	return rc;
 }
 
 /* Fails when the folder holds more than n entries or a temporary file. */
 static void
 expect_entries(const char *dir, int n)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int got = 0;
+	assert_int_equal(ut_count_entries(dir), n);
 
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (strstr(e->d_name, ".tmp") != NULL)
-			fail_msg("temporary file left: %s", e->d_name);
-		got++;
-	}
-	closedir(d);
-	assert_int_equal(got, n);
 }
 
 static const char *
@@ -252,7 +206,7 @@ test_write(void **state)
 
 	assert_null(pin_write(f->path, f->r, 2, f->outf, &changed));
 	assert_int_equal(changed, 2);
-	text = slurp(f->path);
+	text = ut_slurp(f->path);
 	assert_string_equal(text, pinned_text);
 	free(text);
 	assert_string_equal(printed(f),
@@ -289,7 +243,7 @@ test_unchanged(void **state)
 	assert_true(st0.st_ino == st1.st_ino);
 	assert_true(st0.st_mtim.tv_sec == st1.st_mtim.tv_sec &&
 	    st0.st_mtim.tv_nsec == st1.st_mtim.tv_nsec);
-	text = slurp(f->path);
+	text = ut_slurp(f->path);
 	assert_string_equal(text, config_text);
 	free(text);
 
@@ -328,7 +282,7 @@ test_only_some(void **state)
 	f->r[1].verified = 1;
 	assert_null(pin_write(f->path, &f->r[1], 1, NULL, &changed));
 	assert_int_equal(changed, 1);
-	text = slurp(f->path);
+	text = ut_slurp(f->path);
 	assert_non_null(strstr(text, "\"sha256\": \"" SHA_OLD "\""));
 	assert_null(strstr(text, SHA_2));
 	free(text);
@@ -358,13 +312,13 @@ test_mode_and_symlink(void **state)
 	/* A symlinked mirrors.json: the target is replaced, the link kept. */
 	snprintf(real, sizeof(real), "%s/real.json", f->dir);
 	assert_int_equal(rename(f->path, real), 0);
-	write_file(real, config_text);
+	ut_write_file(real, config_text);
 	assert_int_equal(symlink("real.json", f->path), 0);
 	assert_null(pin_write(f->path, f->r, 2, NULL, &changed));
 	assert_int_equal(changed, 2);
 	assert_int_equal(lstat(f->path, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
-	text = slurp(real);
+	text = ut_slurp(real);
 	assert_string_equal(text, pinned_text);
 	free(text);
 	expect_entries(f->dir, 2);
@@ -388,7 +342,7 @@ test_errors(void **state)
 	dsm_error_free(err);
 
 	/* Edited into invalid JSON since it was loaded: FILE:LINE:COL. */
-	write_file(f->path, "{\"version\": 1,\n \"repos\": [}\n");
+	ut_write_file(f->path, "{\"version\": 1,\n \"repos\": [}\n");
 	err = pin_write(f->path, f->r, 2, f->outf, &changed);
 	assert_non_null(err);
 	assert_int_equal(err->kind, DSM_ERR_USAGE);
@@ -398,7 +352,7 @@ test_errors(void **state)
 	assert_string_equal(printed(f), "");
 
 	/* Duplicate keys are refused as when loading. */
-	write_file(f->path, "{\"version\": 1, \"version\": 1, \"repos\": []}");
+	ut_write_file(f->path, "{\"version\": 1, \"version\": 1, \"repos\": []}");
 	err = pin_write(f->path, f->r, 2, NULL, &changed);
 	assert_non_null(err);
 	dsm_error_free(err);

@@ -23,6 +23,7 @@
 #include "record.h"
 #include "state.h"
 #include "util.h"
+#include "unit_util.h"
 
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
@@ -53,20 +54,14 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct dsm_error *err;
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->root, sizeof(f->root), "/tmp/dsm-test-record-XXXXXX");
-	if (mkdtemp(f->root) == NULL)
+	if (ut_make_temp_dir(f->root, sizeof(f->root), "record") != 0)
 		return -1;
 	snprintf(f->sdir, sizeof(f->sdir), "%s/%s", f->root, STATE_DIR);
-	err = config_parse(&f->cfg, "m.json", CONFIG, strlen(CONFIG));
-	if (err != NULL) {
-		fprintf(stderr, "%s\n", err->msg);
-		dsm_error_free(err);
+	if (ut_config_parse(&f->cfg, CONFIG) != 0)
 		return -1;
-	}
 	for (int i = 0; i < 3; i++)
 		f->r[i].spec = &f->cfg->repos[i];
 	*state = f;
@@ -77,25 +72,13 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dsm_error *err = util_remove_tree(f->root);
+	int rc = ut_remove_dir(f->root);
 
 	for (int i = 0; i < 3; i++)
 		repo_result_clear(&f->r[i]);
 	config_free(f->cfg);
-	dsm_error_free(err);
 	free(f);
-	return err == NULL ? 0 : -1;
-}
-
-static json_t *
-parse(const char *text)
-{
-	json_error_t e;
-	json_t *v = json_loads(text, 0, &e);
-
-	if (v == NULL)
-		fail_msg("bad test JSON: %s: %s", e.text, text);
-	return v;
+	return rc;
 }
 
 static char *
@@ -107,29 +90,15 @@ state_file(const struct fixture *f, const char *name)
 	return p;
 }
 
-/* The state file of name as on disk, or NULL when there is none. */
-static json_t *
-on_disk(const struct fixture *f, const char *name)
-{
-	char *p = state_file(f, name);
-	json_t *v = json_load_file(p, 0, NULL);
-
-	free(p);
-	return v;
-}
-
 static void
 write_state(const struct fixture *f, const char *name, const char *text)
 {
 	char *p = state_file(f, name);
-	FILE *fp;
 
 	mkdir(f->sdir, 0755);
-	fp = fopen(p, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
+	ut_write_file(p, text);
 	free(p);
+
 }
 
 static const char *
@@ -193,7 +162,7 @@ set_fetch(struct repo_result *r, enum fetch_result res, const char *head,
 static void
 expect_written(const struct fixture *f, const struct repo_result *r)
 {
-	json_t *d = on_disk(f, r->spec->name);
+	json_t *d = ut_state_on_disk(f->root, r->spec->name);
 
 	if (d == NULL)
 		fail_msg("no state file for %s", r->spec->name);
@@ -237,7 +206,7 @@ test_fetched(void **state)
 		json_decref(back);
 	}
 	/* The other repos had nothing to record. */
-	assert_null(on_disk(f, "b"));
+	assert_null(ut_state_on_disk(f->root, "b"));
 	assert_null(f->r[1].state);
 }
 
@@ -320,7 +289,7 @@ test_releases(void **state)
 {
 	struct fixture *f = *state;
 	struct repo_result *r = &f->r[2];
-	json_t *sec = parse("{\"checked_at\": \"" STAMP "\", \"latest\": "
+	json_t *sec = ut_parse("{\"checked_at\": \"" STAMP "\", \"latest\": "
 	    "{\"tag\": \"v1\"}, \"etag\": \"W/\\\"abc\\\"\"}");
 
 	write_state(f, "c", "{\"version\": 1, \"fetch\": {\"result\": "
@@ -335,14 +304,14 @@ test_releases(void **state)
 	expect_str(json_object_get(r->state, "fetch"), "head", OID_B);
 	assert_null(json_object_get(r->state, "verify"));
 	assert_int_equal(r->release.result, RELEASE_CHANGED);
-	assert_null(on_disk(f, "a"));
+	assert_null(ut_state_on_disk(f->root, "a"));
 	json_decref(sec);
 
 	/* A check that handed nothing back (it failed) records nothing. */
 	r = &f->r[0];
 	release_report_fail(&r->release, strdup("HTTP 500"));
 	assert_null(record_run(f->root, r, 1, 0, NOW));
-	assert_null(on_disk(f, "a"));
+	assert_null(ut_state_on_disk(f->root, "a"));
 	assert_null(r->state);
 }
 
@@ -432,7 +401,7 @@ test_nothing_to_record(void **state)
 	assert_true(st0.st_ino == st1.st_ino);
 	assert_true(st0.st_mtim.tv_sec == st1.st_mtim.tv_sec &&
 	    st0.st_mtim.tv_nsec == st1.st_mtim.tv_nsec);
-	assert_null(on_disk(f, "c"));
+	assert_null(ut_state_on_disk(f->root, "c"));
 	free(path);
 }
 
@@ -472,7 +441,7 @@ test_write_failure(void **state)
 
 	/* A release check alone: that check's failure, not the run's. */
 	c->release.result = RELEASE_CHANGED;
-	c->release.section = parse("{\"checked_at\": \"" STAMP "\"}");
+	c->release.section = ut_parse("{\"checked_at\": \"" STAMP "\"}");
 	assert_null(record_run(f->root, f->r, 3, 1, NOW));
 	assert_int_equal(c->release.result, RELEASE_ERROR);
 	assert_null(c->release.section);
@@ -487,7 +456,7 @@ test_write_failure(void **state)
 	/* With a fetch, the write failure is the run's error. */
 	release_report_clear(&c->release);
 	c->release.result = RELEASE_UNCHANGED;
-	c->release.section = parse("{\"checked_at\": \"" STAMP "\"}");
+	c->release.section = ut_parse("{\"checked_at\": \"" STAMP "\"}");
 	set_fetch(&f->r[0], FETCH_UPDATED, OID_A, NULL);
 	err = record_run(f->root, f->r, 3, 0, NOW);
 	assert_non_null(err);
@@ -607,7 +576,7 @@ run_section_cases(const struct section_case *cases, size_t n,
 		if (!c->ok && out != NULL)
 			fail_msg("%s: accepted", c->what);
 		if (c->ok) {
-			json_t *want = parse(c->want != NULL ? c->want :
+			json_t *want = ut_parse(c->want != NULL ? c->want :
 			    c->json);
 			if (!json_equal(out, want))
 				fail_msg("%s: not read back as written",
@@ -712,7 +681,7 @@ test_to_result(void **state)
 		const struct to_result_case *c = &to_result_cases[i];
 		struct repo_result r = { .spec = &f->cfg->repos[c->repo] };
 
-		r.state = c->state != NULL ? parse(c->state) : NULL;
+		r.state = c->state != NULL ? ut_parse(c->state) : NULL;
 		if (record_to_result(&r) != 0)
 			fail_msg("%s: failed", c->what);
 		if (r.fetch.result != c->fetch)

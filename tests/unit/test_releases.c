@@ -14,22 +14,12 @@
 #include <cmocka.h>
 
 #include "releases.h"
+#include "unit_util.h"
 
 #define SHA_A "1111111111111111111111111111111111111111"
 #define SHA_B "2222222222222222222222222222222222222222"
 #define DIGEST "sha256:" \
     "72359301af1a48d07b5472c9349b282bb1c1843fb6af1bdae37d5748068a4376"
-
-static json_t *
-parse(const char *text)
-{
-	json_error_t e;
-	json_t *v = json_loads(text, 0, &e);
-
-	if (v == NULL)
-		fail_msg("bad test JSON: %s: %s", e.text, text);
-	return v;
-}
 
 /* A GitHub release object, with one asset. */
 static json_t *
@@ -154,7 +144,7 @@ test_reduce_repo_and_tag(void **state)
 	json_t *api, *r;
 
 	(void)state;
-	api = parse("{\"id\": 1, \"full_name\": \"deepseek-ai/DeepSeek-V3\", "
+	api = ut_parse("{\"id\": 1, \"full_name\": \"deepseek-ai/DeepSeek-V3\", "
 	    "\"default_branch\": \"main\", \"archived\": false, \"pushed_at\": "
 	    "\"2025-01-20T12:00:00Z\", \"license\": {\"key\": \"mit\", "
 	    "\"spdx_id\": \"MIT\"}, \"owner\": {\"login\": \"deepseek-ai\"}}");
@@ -176,7 +166,7 @@ test_reduce_repo_and_tag(void **state)
 	assert_null(releases_reduce_repo(json_null(), &why));
 	free(why);
 
-	api = parse("{\"name\": \"v1.0\", \"commit\": {\"sha\": \"" SHA_A
+	api = ut_parse("{\"name\": \"v1.0\", \"commit\": {\"sha\": \"" SHA_A
 	    "\", \"url\": \"x\"}, \"zipball_url\": \"x\"}");
 	r = releases_reduce_tag(api, "tags[0]", &why);
 	assert_non_null(r);
@@ -217,7 +207,7 @@ static json_t *
 section(json_t *releases, const char *tags_json)
 {
 	return json_pack("{s:o, s:o}", "releases", releases, "tags",
-	    parse(tags_json));
+	    ut_parse(tags_json));
 }
 
 static json_t *
@@ -268,7 +258,7 @@ test_diff(void **state)
 	 * (fuzz_github_json: every run said "name, published_at, draft,
 	 * prerelease, target changed").
 	 */
-	now = parse("{\"releases\": [{\"tag\": \"v1\", \"assets\": []}], "
+	now = ut_parse("{\"releases\": [{\"tag\": \"v1\", \"assets\": []}], "
 	    "\"tags\": []}");
 	d = releases_diff(now, now);
 	assert_int_equal(json_array_size(d), 0);
@@ -407,7 +397,7 @@ warnings(const char *repo_json, const char *branch,
 	static struct license_spec spec = { "LICENSE", "MIT", NULL };
 	struct license_report l = { .spec = &spec, .verdict = verdict };
 	struct releases_local local = { "o/r", NULL, branch, &l };
-	json_t *repo = parse(repo_json);
+	json_t *repo = ut_parse(repo_json);
 	json_t *w = releases_warnings(repo, &local);
 
 	json_decref(repo);

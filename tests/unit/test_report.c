@@ -23,6 +23,7 @@
 #include "record.h"
 #include "report.h"
 #include "util.h"
+#include "unit_util.h"
 
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
@@ -59,26 +60,6 @@ struct fixture {
 	char dir[64];
 };
 
-static json_t *
-parse(const char *text)
-{
-	json_error_t e;
-	json_t *v = json_loads(text, 0, &e);
-
-	if (v == NULL)
-		fail_msg("bad JSON: %s: %s", e.text, text);
-	return v;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	assert_non_null(d);
-	return d;
-}
-
 static void
 licenses(struct repo_result *r)
 {
@@ -100,61 +81,56 @@ build_model(struct fixture *f)
 
 	a->fetch.result = FETCH_UPDATED;
 	memcpy(a->fetch.head, OID_B, sizeof(OID_B));
-	a->fetch.head_ref = xstrdup("refs/heads/main");
+	a->fetch.head_ref = ut_xstrdup("refs/heads/main");
 	a->fetch.updated = calloc(1, sizeof(*a->fetch.updated));
 	assert_non_null(a->fetch.updated);
 	a->fetch.nupdated = 1;
-	a->fetch.updated[0].ref = xstrdup("refs/heads/main");
+	a->fetch.updated[0].ref = ut_xstrdup("refs/heads/main");
 	memcpy(a->fetch.updated[0].old, OID_A, sizeof(OID_A));
 	memcpy(a->fetch.updated[0].new, OID_B, sizeof(OID_B));
 	a->fetch.seconds = 1.5;
 	a->release.result = RELEASE_CHANGED;
-	a->release.latest = parse("{\"tag\": \"v1.0\", \"published_at\": \""
+	a->release.latest = ut_parse("{\"tag\": \"v1.0\", \"published_at\": \""
 	    OLD_STAMP "\"}");
-	a->release.changes = parse("[{\"what\": \"release\", \"tag\": \"v1.0\", "
+	a->release.changes = ut_parse("[{\"what\": \"release\", \"tag\": \"v1.0\", "
 	    "\"message\": \"new release v1.0\"}]");
-	a->release.warnings = parse("[{\"what\": \"branch\", \"message\": "
+	a->release.warnings = ut_parse("[{\"what\": \"branch\", \"message\": "
 	    "\"GitHub's default branch is dev\"}]");
 	licenses(a);
-	a->state = parse("{\"version\": 1, \"fetch\": {\"last_success\": \""
+	a->state = ut_parse("{\"version\": 1, \"fetch\": {\"last_success\": \""
 	    STAMP "\"}}");
 
 	b->fetch.result = FETCH_ERROR;
-	b->fetch.error = xstrdup(ESC_ERROR);
+	b->fetch.error = ut_xstrdup(ESC_ERROR);
 	licenses(b);
 	l = &b->licenses[0];
 	l->verdict = VERDICT_NOT_EXPECTED;
-	l->detail = xstrdup("the text is not the MIT license: <b>&\"'</b>");
-	l->against = xstrdup("template");
+	l->detail = ut_xstrdup("the text is not the MIT license: <b>&\"'</b>");
+	l->against = ut_xstrdup("template");
 	l->change.added = calloc(1, sizeof(char *));
 	l->change.removed = calloc(1, sizeof(char *));
 	assert_non_null(l->change.added);
 	assert_non_null(l->change.removed);
-	l->change.added[0] = xstrdup("non-commercial");
+	l->change.added[0] = ut_xstrdup("non-commercial");
 	l->change.nadded = 1;
-	l->change.removed[0] = xstrdup("sell");
+	l->change.removed[0] = ut_xstrdup("sell");
 	l->change.nremoved = 1;
-	b->state = parse("{\"version\": 1, \"fetch\": {\"last_success\": \""
+	b->state = ut_parse("{\"version\": 1, \"fetch\": {\"last_success\": \""
 	    OLD_STAMP "\", \"error\": \"x\"}}");
 
 	g->release.result = RELEASE_ERROR;
-	g->release.error = xstrdup("GitHub has no repo (HTTP 404)");
+	g->release.error = ut_xstrdup("GitHub has no repo (HTTP 404)");
 }
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct dsm_error *err;
 
 	if (f == NULL)
 		return -1;
-	err = config_parse(&f->cfg, "m.json", CONFIG, strlen(CONFIG));
-	if (err != NULL) {
-		fprintf(stderr, "%s\n", err->msg);
-		dsm_error_free(err);
+	if (ut_config_parse(&f->cfg, CONFIG) != 0)
 		return -1;
-	}
 	for (int i = 0; i < 3; i++)
 		f->r[i].spec = &f->cfg->repos[i];
 	build_model(f);
@@ -167,8 +143,7 @@ setup(void **state)
 	f->ctx.status = result_exit_status(f->r, 3);
 	f->ctx.now = NOW;
 	f->ctx.err = f->errf;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dsm-test-report-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (ut_make_temp_dir(f->dir, sizeof(f->dir), "report") != 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -178,7 +153,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dsm_error *err = util_remove_tree(f->dir);
+	int rc = ut_remove_dir(f->dir);
 
 	for (int i = 0; i < 3; i++)
 		repo_result_clear(&f->r[i]);
@@ -187,9 +162,9 @@ teardown(void **state)
 	fclose(f->errf);
 	free(f->out);
 	free(f->err);
-	dsm_error_free(err);
 	free(f);
-	return err == NULL ? 0 : -1;
+	return rc;
+
 }
 
 /* Runs format fmt on the memory streams; out and err are then what went. */
@@ -213,14 +188,6 @@ run(struct fixture *f, enum report_format fmt)
 		fail_msg("report %d: %s", (int)fmt, err->msg);
 	assert_int_equal(fflush(f->outf), 0);
 	assert_int_equal(fflush(f->errf), 0);
-}
-
-static void
-expect_contains(const char *text, const char *want)
-{
-	if (text == NULL || strstr(text, want) == NULL)
-		fail_msg("want \"%s\" in:\n%s", want, text != NULL ? text :
-		    "(nothing)");
 }
 
 static void
@@ -282,24 +249,24 @@ test_text(void **state)
 	struct fixture *f = *state;
 
 	run(f, REPORT_TEXT);
-	expect_contains(f->out, "alpha  updated    main 1111111 -> 2222222");
-	expect_contains(f->out, "alpha  release changed    latest v1.0 ("
+	ut_expect_contains(f->out, "alpha  updated    main 1111111 -> 2222222");
+	ut_expect_contains(f->out, "alpha  release changed    latest v1.0 ("
 	    OLD_STAMP ")");
-	expect_contains(f->out, "new release v1.0");
-	expect_contains(f->out, "warning: GitHub's default branch is dev");
-	expect_contains(f->out, "alpha  LICENSE  ok");
-	expect_contains(f->out, "sha256 72359301af1a48d0\n");
+	ut_expect_contains(f->out, "new release v1.0");
+	ut_expect_contains(f->out, "warning: GitHub's default branch is dev");
+	ut_expect_contains(f->out, "alpha  LICENSE  ok");
+	ut_expect_contains(f->out, "sha256 72359301af1a48d0\n");
 	expect_lacks(f->out, "beta");
 	expect_lacks(f->out, "gamma");
 	/* The problems, on err, sanitised. */
-	expect_contains(f->err, "beta: fetch failed: cannot reach example.org: "
+	ut_expect_contains(f->err, "beta: fetch failed: cannot reach example.org: "
 	    "?[31mred?]0;owned?\n");
-	expect_contains(f->err, "gamma: release check failed: GitHub has no "
+	ut_expect_contains(f->err, "gamma: release check failed: GitHub has no "
 	    "repo (HTTP 404)\n");
-	expect_contains(f->err, "beta   LICENSE  not-expected  MIT   the text "
+	ut_expect_contains(f->err, "beta   LICENSE  not-expected  MIT   the text "
 	    "is not the MIT license");
-	expect_contains(f->err, "+ \"non-commercial\"");
-	expect_contains(f->err, "- \"sell\"");
+	ut_expect_contains(f->err, "+ \"non-commercial\"");
+	ut_expect_contains(f->err, "- \"sell\"");
 	expect_terminal_safe(f->out);
 	expect_terminal_safe(f->err);
 	lines_name_repo(f->err, 1, "");
@@ -307,15 +274,15 @@ test_text(void **state)
 	/* verbose: every ref update too. */
 	f->ctx.verbose = 1;
 	run(f, REPORT_TEXT);
-	expect_contains(f->out, "refs/heads/main 1111111 -> 2222222");
+	ut_expect_contains(f->out, "refs/heads/main 1111111 -> 2222222");
 
 	/* quiet: nothing on the stream, the same problems on err. */
 	f->ctx.quiet = 1;
 	run(f, REPORT_TEXT);
 	assert_int_equal(f->outlen, 0);
-	expect_contains(f->err, "beta: fetch failed");
-	expect_contains(f->err, "gamma: release check failed");
-	expect_contains(f->err, "beta   LICENSE  not-expected");
+	ut_expect_contains(f->err, "beta: fetch failed");
+	ut_expect_contains(f->err, "gamma: release check failed");
+	ut_expect_contains(f->err, "beta   LICENSE  not-expected");
 	expect_lacks(f->err, "alpha");
 }
 
@@ -328,31 +295,31 @@ test_table(void **state)
 	assert_true(strncmp(f->out, "REPO   FETCH      HEAD     RELEASE", 34) ==
 	    0);
 	assert_int_equal(count(f->out, "\n"), 4);	/* a header, 3 rows */
-	expect_contains(f->out, "\nalpha  updated    2222222  v1.0 (changed)");
-	expect_contains(f->out, "  ok\n");
-	expect_contains(f->out, "\nbeta   error      -        -");
-	expect_contains(f->out, "LICENSE not-expected (stale)\n");
-	expect_contains(f->out, "\ngamma  skipped    -        error");
+	ut_expect_contains(f->out, "\nalpha  updated    2222222  v1.0 (changed)");
+	ut_expect_contains(f->out, "  ok\n");
+	ut_expect_contains(f->out, "\nbeta   error      -        -");
+	ut_expect_contains(f->out, "LICENSE not-expected (stale)\n");
+	ut_expect_contains(f->out, "\ngamma  skipped    -        error");
 	expect_lacks(f->out, "\033");		/* no colour unless asked */
 	expect_terminal_safe(f->out);
 	/* Every problem line names its repo: cron mails them. */
 	assert_int_equal(lines_name_repo(f->err, 0, ": "), 6);
-	expect_contains(f->err, "beta: fetch failed: cannot reach example.org: "
+	ut_expect_contains(f->err, "beta: fetch failed: cannot reach example.org: "
 	    "?[31mred?]0;owned?\n");
-	expect_contains(f->err, "beta: LICENSE: not-expected: the text is not "
+	ut_expect_contains(f->err, "beta: LICENSE: not-expected: the text is not "
 	    "the MIT license: <b>&\"'</b> (the mirror as it was");
-	expect_contains(f->err, "beta:   + \"non-commercial\"\n");
-	expect_contains(f->err, "beta:   - \"sell\"\n");
-	expect_contains(f->err, "gamma: release check failed: GitHub has no "
+	ut_expect_contains(f->err, "beta:   + \"non-commercial\"\n");
+	ut_expect_contains(f->err, "beta:   - \"sell\"\n");
+	ut_expect_contains(f->err, "gamma: release check failed: GitHub has no "
 	    "repo (HTTP 404)\n");
-	expect_contains(f->err, "alpha: warning: GitHub's default branch is "
+	ut_expect_contains(f->err, "alpha: warning: GitHub's default branch is "
 	    "dev\n");
 	expect_terminal_safe(f->err);
 
 	f->ctx.color = 1;
 	run(f, REPORT_TABLE);
-	expect_contains(f->out, "\033[31merror\033[0m");
-	expect_contains(f->out, "\033[32mok\033[0m");
+	ut_expect_contains(f->out, "\033[31merror\033[0m");
+	ut_expect_contains(f->out, "\033[32mok\033[0m");
 	expect_lacks(f->err, "\033");
 
 	/* quiet: nothing at all on the stream; warnings are not problems. */
@@ -385,7 +352,7 @@ test_json(void **state)
 		f->ctx.status = status;
 		run(f, REPORT_JSON);
 		assert_int_equal(f->errlen, 0);
-		top = parse(f->out);
+		top = ut_parse(f->out);
 		assert_int_equal(json_integer_value(json_object_get(top,
 		    "exit")), status);
 		repos = json_object_get(top, "repos");
@@ -421,7 +388,7 @@ test_json(void **state)
 	/* No repos: still an object with an empty list. */
 	f->ctx.n = 0;
 	run(f, REPORT_JSON);
-	top = parse(f->out);
+	top = ut_parse(f->out);
 	assert_int_equal(json_array_size(json_object_get(top, "repos")), 0);
 	json_decref(top);
 }
@@ -570,32 +537,32 @@ test_junit(void **state)
 	/* alpha: fetch, releases, 2 files; beta: fetch, 1 file; gamma: releases */
 	assert_int_equal(xml_check(f->out, "testcase"), 4 + 2 + 1);
 	assert_int_equal(xml_check(f->out, "failure"), 3);
-	expect_contains(f->out, "<testsuite name=\"alpha\" tests=\"4\" "
+	ut_expect_contains(f->out, "<testsuite name=\"alpha\" tests=\"4\" "
 	    "failures=\"0\"");
-	expect_contains(f->out, "<testsuite name=\"beta\" tests=\"2\" "
+	ut_expect_contains(f->out, "<testsuite name=\"beta\" tests=\"2\" "
 	    "failures=\"2\"");
-	expect_contains(f->out, "<testsuite name=\"gamma\" tests=\"1\" "
+	ut_expect_contains(f->out, "<testsuite name=\"gamma\" tests=\"1\" "
 	    "failures=\"1\"");
 	/* A failure per failing license, under that file's testcase. */
 	suite = strstr(f->out, "<testsuite name=\"beta\"");
 	assert_non_null(suite);
-	expect_contains(suite, "<testcase classname=\"dsmirror.beta\" "
+	ut_expect_contains(suite, "<testcase classname=\"dsmirror.beta\" "
 	    "name=\"LICENSE\">\n      <failure type=\"not-expected\" "
 	    "message=\"not-expected: the text is not the MIT license: "
 	    "&lt;b&gt;&amp;&quot;&apos;&lt;/b&gt;\">");
-	expect_contains(suite, "changes against template:\n+ \"non-commercial\"\n"
+	ut_expect_contains(suite, "changes against template:\n+ \"non-commercial\"\n"
 	    "- \"sell\"\n</failure>");
-	expect_contains(f->out, "<failure type=\"fetch\" message=\"cannot "
+	ut_expect_contains(f->out, "<failure type=\"fetch\" message=\"cannot "
 	    "reach example.org: ?[31mred?]0;owned?\">");
-	expect_contains(f->out, "<failure type=\"releases\"");
-	expect_contains(f->out, "warning: GitHub&apos;s default branch is dev");
+	ut_expect_contains(f->out, "<failure type=\"releases\"");
+	ut_expect_contains(f->out, "warning: GitHub&apos;s default branch is dev");
 
 	/* Every license of alpha failing: one failure each. */
 	f->r[0].licenses[0].verdict = VERDICT_MISSING;
 	f->r[0].licenses[1].verdict = VERDICT_CHANGED;
 	run(f, REPORT_JUNIT);
 	assert_int_equal(xml_check(f->out, "failure"), 5);
-	expect_contains(f->out, "<testsuite name=\"alpha\" tests=\"4\" "
+	ut_expect_contains(f->out, "<testsuite name=\"alpha\" tests=\"4\" "
 	    "failures=\"2\"");
 
 	/* No repos: an empty, well-formed list. */
@@ -623,7 +590,7 @@ expect_prometheus(const char *text)
 		memcpy(name, p, n);
 		name[n] = '\0';
 		char *type = util_printf("# TYPE %s gauge\n", name);
-		expect_contains(text, type);
+		ut_expect_contains(text, type);
 		free(type);
 		if (p[n] == '{') {
 			const char *close = strstr(p + n, "\"} ");
@@ -646,28 +613,28 @@ test_metrics(void **state)
 	run(f, REPORT_METRICS);
 	assert_int_equal(f->errlen, 0);
 	expect_prometheus(f->out);
-	expect_contains(f->out, "\ndsmirror_run_exit_status 1\n");
-	expect_contains(f->out, "\ndsmirror_run_timestamp_seconds 1795428900\n");
+	ut_expect_contains(f->out, "\ndsmirror_run_exit_status 1\n");
+	ut_expect_contains(f->out, "\ndsmirror_run_timestamp_seconds 1795428900\n");
 	/* The last success, from the state (this run's or an older one). */
-	expect_contains(f->out, "\ndsmirror_last_success_timestamp_seconds"
+	ut_expect_contains(f->out, "\ndsmirror_last_success_timestamp_seconds"
 	    "{repo=\"alpha\"} 1795428900\n");
-	expect_contains(f->out, "\ndsmirror_last_success_timestamp_seconds"
+	ut_expect_contains(f->out, "\ndsmirror_last_success_timestamp_seconds"
 	    "{repo=\"beta\"} 1737374400\n");
 	expect_lacks(f->out, "dsmirror_last_success_timestamp_seconds"
 	    "{repo=\"gamma\"}");
-	expect_contains(f->out, "\ndsmirror_fetch_ok{repo=\"alpha\"} 1\n");
-	expect_contains(f->out, "\ndsmirror_fetch_ok{repo=\"beta\"} 0\n");
+	ut_expect_contains(f->out, "\ndsmirror_fetch_ok{repo=\"alpha\"} 1\n");
+	ut_expect_contains(f->out, "\ndsmirror_fetch_ok{repo=\"beta\"} 0\n");
 	expect_lacks(f->out, "dsmirror_fetch_ok{repo=\"gamma\"}");
-	expect_contains(f->out, "\ndsmirror_fetch_duration_seconds"
+	ut_expect_contains(f->out, "\ndsmirror_fetch_duration_seconds"
 	    "{repo=\"alpha\"} 1.5\n");
-	expect_contains(f->out, "\ndsmirror_license_ok{repo=\"alpha\","
+	ut_expect_contains(f->out, "\ndsmirror_license_ok{repo=\"alpha\","
 	    "path=\"MODEL\",verdict=\"ok\"} 1\n");
-	expect_contains(f->out, "\ndsmirror_license_ok{repo=\"beta\","
+	ut_expect_contains(f->out, "\ndsmirror_license_ok{repo=\"beta\","
 	    "path=\"LICENSE\",verdict=\"not-expected\"} 0\n");
-	expect_contains(f->out, "\ndsmirror_release_check_ok{repo=\"alpha\"} 1\n");
-	expect_contains(f->out, "\ndsmirror_release_check_ok{repo=\"gamma\"} 0\n");
+	ut_expect_contains(f->out, "\ndsmirror_release_check_ok{repo=\"alpha\"} 1\n");
+	ut_expect_contains(f->out, "\ndsmirror_release_check_ok{repo=\"gamma\"} 0\n");
 	expect_lacks(f->out, "dsmirror_release_check_ok{repo=\"beta\"}");
-	expect_contains(f->out, "\ndsmirror_latest_release_timestamp_seconds"
+	ut_expect_contains(f->out, "\ndsmirror_latest_release_timestamp_seconds"
 	    "{repo=\"alpha\"} 1737374400\n");
 
 	/* A recorded time that is not one is no sample; the status is. */
@@ -679,7 +646,7 @@ test_metrics(void **state)
 	run(f, REPORT_METRICS);
 	expect_prometheus(f->out);
 	expect_lacks(f->out, "dsmirror_last_success_timestamp_seconds{");
-	expect_contains(f->out, "\ndsmirror_run_exit_status 3\n");
+	ut_expect_contains(f->out, "\ndsmirror_run_exit_status 3\n");
 }
 
 /* A license path may hold what XML and Prometheus labels must escape. */
@@ -710,16 +677,16 @@ test_odd_path(void **state)
 
 	run(f, REPORT_METRICS);
 	expect_prometheus(f->out);
-	expect_contains(f->out, "\ndsmirror_license_ok{repo=\"q\",path=\"docs/"
+	ut_expect_contains(f->out, "\ndsmirror_license_ok{repo=\"q\",path=\"docs/"
 	    "a\\\"b\\\\c<&>\xc3\xa9.txt\",verdict=\"missing\"} 0\n");
 	run(f, REPORT_JUNIT);
 	assert_int_equal(xml_check(f->out, "failure"), 1);
-	expect_contains(f->out, "name=\"docs/a&quot;b\\c&lt;&amp;&gt;\xc3\xa9"
+	ut_expect_contains(f->out, "name=\"docs/a&quot;b\\c&lt;&amp;&gt;\xc3\xa9"
 	    ".txt\"");
 	run(f, REPORT_TABLE);
-	expect_contains(f->err, "q: " ODD_PATH ": missing: \n");
+	ut_expect_contains(f->err, "q: " ODD_PATH ": missing: \n");
 	run(f, REPORT_JSON);
-	json_t *top = parse(f->out);
+	json_t *top = ut_parse(f->out);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
 	    json_object_get(json_array_get(json_object_get(top, "repos"), 0),
 	    "licenses"), 0), "path")), ODD_PATH);
@@ -737,7 +704,7 @@ status_model(struct fixture *f)
 		f->r[i].spec = spec;
 	}
 	f->r[0].mirrored = 1;
-	f->r[0].state = parse("{\"version\": 1, \"fetch\": {\"last_attempt\": "
+	f->r[0].state = ut_parse("{\"version\": 1, \"fetch\": {\"last_attempt\": "
 	    "\"2026-11-23T09:15:00Z\", \"last_success\": \"2026-11-23T09:15:00Z\", "
 	    "\"result\": \"updated\", \"head\": \"" OID_B "\", \"head_ref\": "
 	    "\"refs/heads/main\", \"error\": null, \"seconds\": 1.5}, "
@@ -746,17 +713,17 @@ status_model(struct fixture *f)
 	    STAMP "\", \"stale\": false, \"licenses\": [{\"path\": \"LICENSE\", "
 	    "\"verdict\": \"ok\", \"sha256\": \"" SHA_X "\", \"detail\": null}]}}");
 	f->r[1].mirrored = 1;
-	f->r[1].state = parse("{\"version\": 1, \"fetch\": {\"last_attempt\": \""
+	f->r[1].state = ut_parse("{\"version\": 1, \"fetch\": {\"last_attempt\": \""
 	    STAMP "\", \"last_success\": \"" OLD_STAMP "\", \"result\": "
 	    "\"error\", \"head\": \"" OID_A "\", \"error\": \"timed out "
 	    "\\u001b[2J\"}, \"verify\": {\"checked_at\": \"" STAMP "\", "
 	    "\"stale\": true, \"licenses\": [{\"path\": \"LICENSE\", "
 	    "\"verdict\": \"not-expected\", \"detail\": \"not MIT\"}]}}");
-	f->r[1].state_note = xstrdup("the state file x was unreadable (y); "
+	f->r[1].state_note = ut_xstrdup("the state file x was unreadable (y); "
 	    "kept as x.corrupt and started afresh");
 	/* gamma: hand-edited, with an escape where the head goes. */
 	f->r[2].mirrored = 1;
-	f->r[2].state = parse("{\"version\": 1, \"fetch\": {\"head\": "
+	f->r[2].state = ut_parse("{\"version\": 1, \"fetch\": {\"head\": "
 	    "\"\\u001b]0;owned\\u0007\", \"result\": \"updated\"}}");
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(record_to_result(&f->r[i]), 0);
@@ -772,15 +739,15 @@ test_status(void **state)
 	status_model(f);
 	run(f, REPORT_STATUS);
 	expect_terminal_safe(f->out);
-	expect_contains(f->out, "alpha  fetched 1 h ago, head 2222222 main; "
+	ut_expect_contains(f->out, "alpha  fetched 1 h ago, head 2222222 main; "
 	    "release v1.0; licenses ok\n");
-	expect_contains(f->out, "beta   fetch FAILED 0 s ago, last success "
+	ut_expect_contains(f->out, "beta   fetch FAILED 0 s ago, last success "
 	    "671 d ago, head 1111111 ; licenses FAILED (stale)\n");
-	expect_contains(f->out, "last error: timed out ?[2J\n");
-	expect_contains(f->out, "LICENSE: not-expected: not MIT\n");
-	expect_contains(f->out, "note: the state file x was unreadable");
-	expect_contains(f->out, "gamma  no fetch recorded\n");
-	expect_contains(f->out, "note: the state file of gamma is unreadable "
+	ut_expect_contains(f->out, "last error: timed out ?[2J\n");
+	ut_expect_contains(f->out, "LICENSE: not-expected: not MIT\n");
+	ut_expect_contains(f->out, "note: the state file x was unreadable");
+	ut_expect_contains(f->out, "gamma  no fetch recorded\n");
+	ut_expect_contains(f->out, "note: the state file of gamma is unreadable "
 	    "in part (its fetch section is malformed)");
 	expect_lacks(f->out, "owned");
 
@@ -789,7 +756,7 @@ test_status(void **state)
 	f->r[2].state = NULL;
 	f->r[2].mirrored = 0;
 	run(f, REPORT_STATUS);
-	expect_contains(f->out, "gamma  not mirrored yet (run dsmirror sync)\n");
+	ut_expect_contains(f->out, "gamma  not mirrored yet (run dsmirror sync)\n");
 }
 
 static void
@@ -801,7 +768,7 @@ test_status_json(void **state)
 
 	status_model(f);
 	run(f, REPORT_STATUS_JSON);
-	top = parse(f->out);
+	top = ut_parse(f->out);
 	assert_int_equal(json_integer_value(json_object_get(top, "exit")), 1);
 	repos = json_object_get(top, "repos");
 	assert_int_equal(json_array_size(repos), 3);
@@ -837,7 +804,7 @@ test_status_json(void **state)
 
 	f->ctx.status = 3;
 	run(f, REPORT_STATUS_JSON);
-	top = parse(f->out);
+	top = ut_parse(f->out);
 	assert_int_equal(json_integer_value(json_object_get(top, "exit")), 3);
 	json_decref(top);
 }
@@ -887,43 +854,6 @@ test_unwritable_stream(void **state)
 	dsm_error_free(err);
 }
 
-static int
-count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (strstr(e->d_name, ".tmp") != NULL)
-			fail_msg("temporary file left: %s", e->d_name);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-static char *
-slurp(const char *path)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *fp = fopen(path, "r"), *m;
-	int c;
-
-	assert_non_null(fp);
-	m = open_memstream(&buf, &n);
-	assert_non_null(m);
-	while ((c = fgetc(fp)) != EOF)
-		fputc(c, m);
-	fclose(fp);
-	fclose(m);
-	return buf;
-}
-
 static void
 test_write_file(void **state)
 {
@@ -948,25 +878,25 @@ test_write_file(void **state)
 		assert_int_equal(st0.st_mode & 07777, 0644);
 		/* The same bytes as on a stream. */
 		run(f, all_formats[i]);
-		text = slurp(path);
+		text = ut_slurp(path);
 		assert_string_equal(text, f->out);
 		free(text);
-		assert_int_equal(count_entries(f->dir), 1);
+		assert_int_equal(ut_count_entries(f->dir), 1);
 	}
 	/* Replaced by a rename, not rewritten in place: a new file. */
 	assert_int_equal(stat(path, &st0), 0);
 	assert_null(report_write_file(REPORT_METRICS, path, &f->ctx));
 	assert_int_equal(stat(path, &st1), 0);
 	assert_true(st0.st_ino != st1.st_ino);
-	assert_int_equal(count_entries(f->dir), 1);
+	assert_int_equal(ut_count_entries(f->dir), 1);
 
 	/* A folder that does not exist: an error naming the path. */
 	snprintf(path, sizeof(path), "%s/none/report.xml", f->dir);
 	err = report_write_file(REPORT_JUNIT, path, &f->ctx);
 	assert_non_null(err);
-	expect_contains(err->msg, path);
+	ut_expect_contains(err->msg, path);
 	dsm_error_free(err);
-	assert_int_equal(count_entries(f->dir), 1);
+	assert_int_equal(ut_count_entries(f->dir), 1);
 
 	/* A format that does not exist writes nothing. */
 	snprintf(path, sizeof(path), "%s/other", f->dir);

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "result.h"
+#include "unit_util.h"
+
 
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
@@ -219,15 +221,6 @@ test_result_names(void **state)
 	assert_string_equal(release_result_name(RELEASE_ERROR), "error");
 }
 
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	assert_non_null(d);
-	return d;
-}
-
 /* A fetch report with every field set: a new, a moved, a deleted ref. */
 static void
 full_report(struct fetch_report *f)
@@ -235,22 +228,22 @@ full_report(struct fetch_report *f)
 	memset(f, 0, sizeof(*f));
 	f->result = FETCH_UPDATED;
 	memcpy(f->head, OID_B, OID_HEX + 1);
-	f->head_ref = xstrdup("refs/heads/main");
+	f->head_ref = ut_xstrdup("refs/heads/main");
 	f->updated = calloc(3, sizeof(*f->updated));
 	assert_non_null(f->updated);
 	f->nupdated = 3;
-	f->updated[0].ref = xstrdup("refs/heads/main");
+	f->updated[0].ref = ut_xstrdup("refs/heads/main");
 	memcpy(f->updated[0].old, OID_A, OID_HEX + 1);
 	memcpy(f->updated[0].new, OID_B, OID_HEX + 1);
-	f->updated[1].ref = xstrdup("refs/tags/v1");	/* new */
+	f->updated[1].ref = ut_xstrdup("refs/tags/v1");	/* new */
 	memcpy(f->updated[1].new, OID_C, OID_HEX + 1);
-	f->updated[2].ref = xstrdup("refs/heads/gone");	/* deleted */
+	f->updated[2].ref = ut_xstrdup("refs/heads/gone");	/* deleted */
 	memcpy(f->updated[2].old, OID_C, OID_HEX + 1);
 	f->preserved = calloc(1, sizeof(*f->preserved));
 	assert_non_null(f->preserved);
 	f->npreserved = 1;
-	f->preserved[0].ref = xstrdup("refs/heads/main");
-	f->preserved[0].as = xstrdup("refs/dsmirror/preserved/20261123T101500Z/"
+	f->preserved[0].ref = ut_xstrdup("refs/heads/main");
+	f->preserved[0].as = ut_xstrdup("refs/dsmirror/preserved/20261123T101500Z/"
 	    "heads/main");
 	memcpy(f->preserved[0].oid, OID_A, OID_HEX + 1);
 	f->received_bytes = (uint64_t)1 << 40;
@@ -344,7 +337,7 @@ test_fetch_json_round_trip(void **state)
 		memset(&f, 0, sizeof(f));
 		f.result = (enum fetch_result)r;
 		if (r == FETCH_ERROR)
-			f.error = xstrdup("cannot reach \"host\": timed out");
+			f.error = ut_xstrdup("cannot reach \"host\": timed out");
 		round_trip(&f);
 		obj = fetch_report_to_json(&f);
 		assert_true(json_is_null(json_object_get(obj, "head")));
@@ -428,14 +421,14 @@ test_release_fail(void **state)
 	r.section = json_pack("{s:s}", "checked_at", "2026-11-23T10:15:00Z");
 	r.latest = json_pack("{s:s}", "tag", "v1");
 	assert_non_null(r.section);
-	release_report_fail(&r, xstrdup("cannot record the release state"));
+	release_report_fail(&r, ut_xstrdup("cannot record the release state"));
 	assert_int_equal(r.result, RELEASE_ERROR);
 	assert_null(r.section);		/* nothing to record */
 	assert_string_equal(r.error, "cannot record the release state");
 	assert_non_null(r.latest);	/* what was read stays for the report */
 
 	/* A second failure replaces the message (the old one is freed). */
-	release_report_fail(&r, xstrdup("second"));
+	release_report_fail(&r, ut_xstrdup("second"));
 	assert_string_equal(r.error, "second");
 	/* NULL is out of memory, and still a failure with a message. */
 	release_report_fail(&r, NULL);
@@ -458,7 +451,7 @@ test_release_fail(void **state)
 	assert_int_equal(r.result, RELEASE_SKIPPED);
 
 	/* On a report with nothing set. */
-	release_report_fail(&r, xstrdup("HTTP 500"));
+	release_report_fail(&r, ut_xstrdup("HTTP 500"));
 	assert_int_equal(r.result, RELEASE_ERROR);
 	assert_null(r.section);
 	release_report_clear(&r);

@@ -26,6 +26,7 @@
 #include "run.h"
 #include "state.h"
 #include "util.h"
+#include "unit_util.h"
 
 #define MIT_FILE "tests/licenses/ok-deepseek-r1-LICENSE.txt"
 
@@ -40,37 +41,6 @@ struct fixture {
 	struct run_opts opts;
 	struct run run;
 };
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = fopen(path, "rb"), *m;
-	int c;
-
-	if (f == NULL)
-		return NULL;
-	m = open_memstream(&buf, &n);
-	assert_non_null(m);
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(f);
-	assert_int_equal(fclose(m), 0);
-	if (len != NULL)
-		*len = n;
-	return buf;
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
 
 /*
  * one: the MIT license; two: the same, pinned; three: no mirror, no
@@ -92,7 +62,7 @@ write_config(struct fixture *f)
 	    "  ]\n}\n", f->mit_sha);
 
 	assert_non_null(text);
-	write_file(f->config, text);
+	ut_write_file(f->config, text);
 	free(text);
 }
 
@@ -103,12 +73,11 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dsm-test-run-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (ut_make_temp_dir(f->dir, sizeof(f->dir), "run") != 0)
 		return -1;
 	snprintf(f->config, sizeof(f->config), "%s/mirrors.json", f->dir);
 	snprintf(f->root, sizeof(f->root), "%s/mirrors", f->dir);
-	if ((f->mit = slurp(MIT_FILE, &f->mitlen)) == NULL) {
+	if ((f->mit = ut_read_file(MIT_FILE, &f->mitlen)) == NULL) {
 		fprintf(stderr, "cannot read %s (run from the top folder)\n",
 		    MIT_FILE);
 		return -1;
@@ -129,13 +98,13 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dsm_error *err = util_remove_tree(f->dir);
+	int rc = ut_remove_dir(f->dir);
 
 	run_free(&f->run);
 	free(f->mit);
-	dsm_error_free(err);
 	free(f);
-	return err == NULL ? 0 : -1;
+	return rc;
+
 }
 
 static void
@@ -211,19 +180,6 @@ execute(struct fixture *f)
 
 	if (err != NULL)
 		fail_msg("run_execute: %s", err->msg);
-}
-
-/* The state file of name as on disk, or NULL. */
-static json_t *
-on_disk(const struct fixture *f, const char *name)
-{
-	char *p = util_printf("%s/%s/%s.json", f->root, STATE_DIR, name);
-	json_t *v;
-
-	assert_non_null(p);
-	v = json_load_file(p, 0, NULL);
-	free(p);
-	return v;
 }
 
 static const char *
@@ -331,7 +287,7 @@ test_verify_ok(void **state)
 	assert_int_equal(f->run.nnotes, 0);
 
 	/* Recorded: the verify section, and only it; the model holds it. */
-	disk = on_disk(f, "one");
+	disk = ut_state_on_disk(f->root, "one");
 	assert_non_null(disk);
 	assert_true(json_equal(disk, r->state));
 	assert_null(json_object_get(disk, "fetch"));
@@ -346,7 +302,7 @@ test_verify_ok(void **state)
 	assert_true(at >= t0 && at <= time(NULL));
 	json_decref(disk);
 	/* Only the planned repo was touched. */
-	assert_null(on_disk(f, "two"));
+	assert_null(ut_state_on_disk(f->root, "two"));
 
 	/*
 	 * The lock is held while the run lives (its reports are written
@@ -387,12 +343,12 @@ test_verify_all(void **state)
 	assert_int_equal(result_exit_status(f->run.repos, f->run.n), 1);
 	/* Every repo verified is recorded, the failure too. */
 	for (size_t i = 0; i < f->run.n; i++) {
-		json_t *disk = on_disk(f, r[i].spec->name);
+		json_t *disk = ut_state_on_disk(f->root, r[i].spec->name);
 		if (disk == NULL)
 			fail_msg("%s not recorded", r[i].spec->name);
 		json_decref(disk);
 	}
-	json_t *disk = on_disk(f, "four");
+	json_t *disk = ut_state_on_disk(f->root, "four");
 	assert_string_equal(recorded_verdict(disk, 0), "no-mirror");
 	json_decref(disk);
 }
@@ -433,7 +389,7 @@ test_verify_changed(void **state)
 	assert_true(l->change.nadded > 0);
 	assert_int_equal(result_exit_status(f->run.repos, f->run.n), 1);
 
-	disk = on_disk(f, "one");
+	disk = ut_state_on_disk(f->root, "one");
 	assert_string_equal(recorded_verdict(disk, 0), "not-expected");
 	json_decref(disk);
 
@@ -503,9 +459,9 @@ test_run_verify_writes_nothing(void **state)
 	good = util_printf("%s/one.json", sdir);
 	bad = util_printf("%s/two.json", sdir);
 	assert_int_equal(mkdir(sdir, 0755), 0);
-	write_file(good, "{\"version\": 1, \"fetch\": {\"last_success\": "
+	ut_write_file(good, "{\"version\": 1, \"fetch\": {\"last_success\": "
 	    "\"2026-11-23T10:15:00Z\"}}");
-	write_file(bad, "{\"version\": 1, \"fetch\": ");
+	ut_write_file(bad, "{\"version\": 1, \"fetch\": ");
 	assert_int_equal(stat(good, &st0), 0);
 	before = listing(sdir);
 	plan(f, one, 2);
@@ -523,7 +479,7 @@ test_run_verify_writes_nothing(void **state)
 	assert_int_equal(stat(good, &st1), 0);
 	assert_true(st0.st_ino == st1.st_ino &&
 	    st0.st_mtim.tv_nsec == st1.st_mtim.tv_nsec);
-	text = slurp(bad, NULL);
+	text = ut_read_file(bad, NULL);
 	assert_string_equal(text, "{\"version\": 1, \"fetch\": ");
 	free(text);
 	before = listing(f->root);
@@ -570,7 +526,7 @@ test_read_state(void **state)
 	/* A failed fetch recorded: 3. */
 	sdir = util_printf("%s/%s", f->root, STATE_DIR);
 	path = util_printf("%s/three.json", sdir);
-	write_file(path, "{\"version\": 1, \"fetch\": {\"last_attempt\": "
+	ut_write_file(path, "{\"version\": 1, \"fetch\": {\"last_attempt\": "
 	    "\"2026-11-23T10:15:00Z\", \"last_success\": null, \"result\": "
 	    "\"error\", \"head\": null, \"head_ref\": null, \"error\": "
 	    "\"timed out\", \"seconds\": 5.0}}");
@@ -588,7 +544,7 @@ test_read_state(void **state)
 	assert_int_equal(result_exit_status(f->run.repos, f->run.n), 1);
 
 	/* All well recorded: 0. */
-	write_file(path, "{\"version\": 1, \"fetch\": {\"result\": \"updated\", "
+	ut_write_file(path, "{\"version\": 1, \"fetch\": {\"result\": \"updated\", "
 	    "\"error\": null}}");
 	plan(f, three, 1);
 	assert_null(run_read_state(&f->run));
@@ -596,7 +552,7 @@ test_read_state(void **state)
 	assert_int_equal(result_exit_status(f->run.repos, f->run.n), 0);
 
 	/* An unreadable record: a note, and the file left where it is. */
-	write_file(path, "\001\002garbage");
+	ut_write_file(path, "\001\002garbage");
 	plan(f, three, 1);
 	assert_null(run_read_state(&f->run));
 	assert_null(f->run.repos[0].state);
@@ -640,7 +596,7 @@ test_locked(void **state)
 	dsm_error_free(err);
 	/* Nothing ran, nothing was recorded. */
 	assert_false(f->run.repos[0].verified);
-	assert_null(on_disk(f, "one"));
+	assert_null(ut_state_on_disk(f->root, "one"));
 	lock_release(lock);
 
 	plan(f, one, 1);
@@ -661,7 +617,7 @@ test_stop_and_notes(void **state)
 	plan(f, one, 1);
 	execute(f);
 	assert_false(f->run.repos[0].verified);
-	assert_null(on_disk(f, "one"));
+	assert_null(ut_state_on_disk(f->root, "one"));
 	f->stop = 0;
 
 	/* A state file set aside is a note for stderr naming the file. */
@@ -669,7 +625,7 @@ test_stop_and_notes(void **state)
 	path = util_printf("%s/one.json", sdir);
 	aside = util_printf("%s.corrupt", path);
 	assert_int_equal(mkdir(sdir, 0755), 0);
-	write_file(path, "{\"version\": 7}");
+	ut_write_file(path, "{\"version\": 7}");
 	plan(f, one, 1);
 	execute(f);
 	assert_int_equal(f->run.nnotes, 1);
@@ -677,7 +633,7 @@ test_stop_and_notes(void **state)
 	assert_non_null(strstr(f->run.notes[0], aside));
 	assert_int_equal(access(aside, F_OK), 0);
 	/* ... and the run recorded a fresh state in its place. */
-	json_t *disk = on_disk(f, "one");
+	json_t *disk = ut_state_on_disk(f->root, "one");
 	assert_string_equal(recorded_verdict(disk, 0), "ok");
 	json_decref(disk);
 	free(aside);
@@ -696,7 +652,7 @@ test_stop_and_notes(void **state)
 		assert_int_equal(f->run.repos[i].release.result,
 		    RELEASE_SKIPPED);
 	}
-	assert_null(on_disk(f, "three"));
+	assert_null(ut_state_on_disk(f->root, "three"));
 }
 
 int

@@ -22,6 +22,7 @@
 
 #include "state.h"
 #include "util.h"
+#include "unit_util.h"
 
 #define GOOD "{\"version\": 1, \"fetch\": {\"result\": \"updated\", " \
 	"\"head\": \"1111111111111111111111111111111111111111\"}, " \
@@ -41,8 +42,7 @@ setup(void **state)
 
 	if (r == NULL)
 		return -1;
-	snprintf(r->dir, sizeof(r->dir), "/tmp/dsm-test-state-XXXXXX");
-	if (mkdtemp(r->dir) == NULL)
+	if (ut_make_temp_dir(r->dir, sizeof(r->dir), "state") != 0)
 		return -1;
 	snprintf(r->sdir, sizeof(r->sdir), "%s/%s", r->dir, STATE_DIR);
 	snprintf(r->file, sizeof(r->file), "%s/r.json", r->sdir);
@@ -55,49 +55,17 @@ static int
 teardown(void **state)
 {
 	struct root *r = *state;
-	struct dsm_error *err = util_remove_tree(r->dir);
+	int rc = ut_remove_dir(r->dir);
 
-	dsm_error_free(err);
 	free(r);
-	return err == NULL ? 0 : -1;
+	return rc;
+
 }
 
 static void
 mkstatedir(const struct root *r)
 {
 	assert_int_equal(mkdir(r->sdir, 0755), 0);
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* The bytes of path (NUL-terminated), or NULL when it cannot be read. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = fopen(path, "rb"), *m;
-	int c;
-
-	if (f == NULL)
-		return NULL;
-	m = open_memstream(&buf, &n);
-	assert_non_null(m);
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(f);
-	assert_int_equal(fclose(m), 0);
-	if (len != NULL)
-		*len = n;
-	return buf;
 }
 
 static int
@@ -108,35 +76,6 @@ exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* The number of entries of dir besides . and ..; fails on any temp file. */
-static int
-entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (strstr(e->d_name, ".tmp") != NULL)
-			fail_msg("temporary file left: %s/%s", dir, e->d_name);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-static json_t *
-parse(const char *text)
-{
-	json_t *v = json_loads(text, 0, NULL);
-
-	assert_non_null(v);
-	return v;
-}
-
 static void
 expect_fresh(const json_t *state)
 {
@@ -145,14 +84,6 @@ expect_fresh(const json_t *state)
 	assert_int_equal(json_object_size(state), 1);
 	assert_int_equal(json_integer_value(json_object_get(state, "version")),
 	    STATE_VERSION);
-}
-
-static void
-expect_contains(const char *text, const char *want)
-{
-	assert_non_null(text);
-	if (strstr(text, want) == NULL)
-		fail_msg("\"%s\" does not say \"%s\"", text, want);
 }
 
 static void
@@ -177,18 +108,18 @@ test_missing(void **state)
 		assert_null(note);
 	}
 	/* Loading creates nothing. */
-	assert_int_equal(entries(r->sdir), 0);
+	assert_int_equal(ut_count_entries(r->sdir), 0);
 }
 
 static void
 test_good(void **state)
 {
 	struct root *r = *state;
-	json_t *st, *want = parse(GOOD);
+	json_t *st, *want = ut_parse(GOOD);
 	char *note;
 
 	mkstatedir(r);
-	write_file(r->file, GOOD, strlen(GOOD));
+	ut_write_bytes(r->file, GOOD, strlen(GOOD));
 	assert_null(state_load(r->dir, "r", &st, &note));
 	assert_null(note);
 	assert_true(json_equal(st, want));
@@ -201,7 +132,7 @@ test_good(void **state)
 	assert_null(state_read(r->dir, "other", &st, &note));
 	assert_null(st);
 	json_decref(want);
-	assert_int_equal(entries(r->sdir), 1);
+	assert_int_equal(ut_count_entries(r->sdir), 1);
 }
 
 /* A state file that is unreadable, made in r's place. */
@@ -250,18 +181,18 @@ make_bad(const struct root *r, const struct bad_case *bc, char *target,
 	target[0] = '\0';
 	switch (bc->kind) {
 	case B_FILE:
-		write_file(r->file, bc->data, bc->len);
+		ut_write_bytes(r->file, bc->data, bc->len);
 		break;
 	case B_DIR:
 		/* A folder holding a file, to see it moved whole. */
 		assert_int_equal(mkdir(r->file, 0755), 0);
 		snprintf(target, size, "%s/inside", r->file);
-		write_file(target, "x", 1);
+		ut_write_bytes(target, "x", 1);
 		target[0] = '\0';
 		break;
 	case B_SYMLINK:
 		snprintf(target, size, "%s/elsewhere.json", r->dir);
-		write_file(target, GOOD, strlen(GOOD));
+		ut_write_bytes(target, GOOD, strlen(GOOD));
 		assert_int_equal(symlink(target, r->file), 0);
 		break;
 	case B_FIFO:
@@ -294,7 +225,7 @@ test_unreadable(void **state)
 		mkstatedir(r);
 		make_bad(r, bc, target, sizeof(target));
 		assert_int_equal(lstat(r->file, &st0), 0);
-		before = bc->kind == B_FILE ? slurp(r->file, &blen) : NULL;
+		before = bc->kind == B_FILE ? ut_read_file(r->file, &blen) : NULL;
 
 		/* state_read: a note, nothing on disk changed. */
 		st = (json_t *)1;
@@ -304,14 +235,14 @@ test_unreadable(void **state)
 			fail_msg("%s: state_read read it", bc->what);
 		if (note == NULL)
 			fail_msg("%s: state_read gave no note", bc->what);
-		expect_contains(note, r->file);
-		expect_contains(note, bc->why);
+		ut_expect_contains(note, r->file);
+		ut_expect_contains(note, bc->why);
 		free(note);
 		assert_int_equal(lstat(r->file, &st1), 0);
 		assert_true(st0.st_ino == st1.st_ino);
 		assert_false(exists(r->aside));
 		if (before != NULL) {
-			after = slurp(r->file, &alen);
+			after = ut_read_file(r->file, &alen);
 			assert_int_equal(alen, blen);
 			assert_memory_equal(before, after, blen);
 			free(after);
@@ -324,9 +255,9 @@ test_unreadable(void **state)
 		json_decref(st);
 		if (note == NULL)
 			fail_msg("%s: state_load gave no note", bc->what);
-		expect_contains(note, r->file);
-		expect_contains(note, bc->why);
-		expect_contains(note, r->aside);
+		ut_expect_contains(note, r->file);
+		ut_expect_contains(note, bc->why);
+		ut_expect_contains(note, r->aside);
 		free(note);
 		assert_false(exists(r->file));
 		assert_int_equal(lstat(r->aside, &st1), 0);
@@ -334,14 +265,14 @@ test_unreadable(void **state)
 		assert_true(st0.st_ino == st1.st_ino);
 		assert_true((st0.st_mode & S_IFMT) == (st1.st_mode & S_IFMT));
 		if (before != NULL) {
-			after = slurp(r->aside, &alen);
+			after = ut_read_file(r->aside, &alen);
 			assert_int_equal(alen, blen);
 			assert_memory_equal(before, after, blen);
 			free(after);
 		}
 		if (bc->kind == B_SYMLINK) {
 			/* The link's target is nobody's business here. */
-			after = slurp(target, &alen);
+			after = ut_read_file(target, &alen);
 			assert_string_equal(after, GOOD);
 			free(after);
 		}
@@ -357,7 +288,7 @@ static void
 test_save(void **state)
 {
 	struct root *r = *state;
-	json_t *s = parse(GOOD), *back;
+	json_t *s = ut_parse(GOOD), *back;
 	char *text, *note;
 	struct stat st;
 	size_t len;
@@ -365,7 +296,7 @@ test_save(void **state)
 	/* The folder is made; 2-space indentation, key order, a newline. */
 	assert_null(state_save(r->dir, "r", s));
 	assert_null(state_sync(r->dir));
-	text = slurp(r->file, &len);
+	text = ut_read_file(r->file, &len);
 	assert_non_null(text);
 	assert_true(len > 2 && text[len - 1] == '\n' && text[len - 2] == '}');
 	assert_true(strncmp(text, "{\n  \"version\": 1,\n  \"fetch\": {\n    "
@@ -374,7 +305,7 @@ test_save(void **state)
 	free(text);
 	assert_int_equal(stat(r->file, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
-	assert_int_equal(entries(r->sdir), 1);
+	assert_int_equal(ut_count_entries(r->sdir), 1);
 
 	/* What is saved is what loads. */
 	assert_null(state_load(r->dir, "r", &back, &note));
@@ -389,7 +320,7 @@ test_save(void **state)
 		assert_null(state_save(r->dir, "r", s));
 	assert_null(state_save(r->dir, "other", s));
 	assert_null(state_sync(r->dir));
-	assert_int_equal(entries(r->sdir), 2);
+	assert_int_equal(ut_count_entries(r->sdir), 2);
 	assert_null(state_read(r->dir, "r", &back, &note));
 	assert_true(json_equal(back, s));
 	json_decref(back);
@@ -402,7 +333,7 @@ test_save_refused(void **state)
 	struct root *r = *state;
 	char elsewhere[128], path[256];
 	struct dsm_error *err;
-	json_t *s = parse(GOOD);
+	json_t *s = ut_parse(GOOD);
 
 	/* A symlinked state folder is never written through. */
 	snprintf(elsewhere, sizeof(elsewhere), "%s/elsewhere", r->dir);
@@ -410,27 +341,27 @@ test_save_refused(void **state)
 	assert_int_equal(symlink("elsewhere", r->sdir), 0);
 	err = state_save(r->dir, "r", s);
 	assert_non_null(err);
-	expect_contains(err->msg, r->sdir);
+	ut_expect_contains(err->msg, r->sdir);
 	dsm_error_free(err);
-	assert_int_equal(entries(elsewhere), 0);
+	assert_int_equal(ut_count_entries(elsewhere), 0);
 
 	/* Nor set aside through: the note says it started afresh. */
 	snprintf(path, sizeof(path), "%s/r.json", elsewhere);
-	write_file(path, TEXT("garbage"));
+	ut_write_bytes(path, TEXT("garbage"));
 	json_t *st;
 	char *note;
 	assert_null(state_load(r->dir, "r", &st, &note));
 	expect_fresh(st);
 	json_decref(st);
 	assert_non_null(note);
-	expect_contains(note, "started afresh");
+	ut_expect_contains(note, "started afresh");
 	free(note);
-	assert_int_equal(entries(elsewhere), 1);
+	assert_int_equal(ut_count_entries(elsewhere), 1);
 	assert_true(exists(path));
 
 	/* A file in the folder's place. */
 	assert_int_equal(unlink(r->sdir), 0);
-	write_file(r->sdir, TEXT("not a folder"));
+	ut_write_bytes(r->sdir, TEXT("not a folder"));
 	err = state_save(r->dir, "r", s);
 	assert_non_null(err);
 	dsm_error_free(err);
