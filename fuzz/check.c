@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -61,4 +62,24 @@ check_has_control(const char *s, size_t n)
 		    i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f))
 			return 1;
 	return 0;
+}
+
+char *
+check_split_fields(const unsigned char *data, size_t size, char **field,
+    size_t max, size_t *n)
+{
+	char *copy = malloc(size + 1);
+	size_t at = 0;
+
+	CHECK(copy != NULL, "malloc");
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	*n = 0;
+	while (*n < max) {
+		field[(*n)++] = copy + at;
+		at += strlen(copy + at) + 1;
+		if (at > size)
+			break;
+	}
+	return copy;
 }

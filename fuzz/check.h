@@ -25,4 +25,12 @@ int check_utf8(const char *s, size_t n);
  */
 int check_has_control(const char *s, size_t n);
 
+/*
+ * Copies data (size bytes) into a NUL-terminated buffer, which it returns
+ * (the caller frees it), and points field[0..*n) at its NUL-separated
+ * fields: up to max of them, the last holding the rest.
+ */
+char *check_split_fields(const unsigned char *data, size_t size,
+    char **field, size_t max, size_t *n);
+
 #endif

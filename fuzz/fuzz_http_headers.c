@@ -92,19 +92,10 @@ check_url(const char *url)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *copy = malloc(size + 1), *field[MAX_FIELDS];
-	size_t nfields = 0, at = 0;
+	char *field[MAX_FIELDS], *copy;
+	size_t nfields;
 
-	CHECK(copy != NULL, "malloc");
-	memcpy(copy, data, size);
-	copy[size] = '\0';
-	/* Fields: copy up to each NUL, and the rest after the last one. */
-	while (nfields < MAX_FIELDS) {
-		field[nfields++] = copy + at;
-		at += strlen(copy + at) + 1;
-		if (at > size)
-			break;
-	}
+	copy = check_split_fields(data, size, field, MAX_FIELDS, &nfields);
 	for (size_t i = 0; i < nfields; i++) {
 		const char *api = field[i + 1 < nfields ? i + 1 : 0];
 
