@@ -23,6 +23,7 @@
 
 #include <git2.h>
 
+#include "haves.h"
 #include "mirror.h"
 #include "mirror_int.h"
 #include "netstream.h"
@@ -383,12 +384,89 @@ refs_equal(const struct reflist *a, const struct reflist *b)
 	return 1;
 }
 
+struct have {
+	const struct ref *ref;
+	git_oid commit;
+	git_time_t time;
+	int moves;		/* this fetch moves the ref */
+};
+
+/* Moved refs first, then newest first; by name for equal times. */
+static int
+have_cmp(const void *a, const void *b)
+{
+	const struct have *x = a, *y = b;
+
+	if (x->moves != y->moves)
+		return y->moves - x->moves;
+	if (x->time != y->time)
+		return x->time < y->time ? 1 : -1;
+	return strcmp(x->ref->name, y->ref->name);
+}
+
+/*
+ * Fills offer (see haves.h) with our tips of the refs this fetch moves,
+ * then the newest other mirrored tips, HAVES_MAX distinct commits at most.
+ */
+static struct dsm_error *
+pick_haves(struct fetch *f, struct reflist *offer)
+{
+	struct have *v;
+	struct dsm_error *err = NULL;
+	size_t n = 0;
+
+	if (f->local.n <= HAVES_MAX) {
+		for (size_t i = 0; i < f->local.n && err == NULL; i++)
+			err = reflist_add(offer, f->local.v[i].name,
+			    &f->local.v[i].oid);
+		return err;
+	}
+	if ((v = calloc(f->local.n, sizeof(*v))) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < f->local.n; i++) {
+		const struct ref *l = &f->local.v[i];
+		const struct ref *u = reflist_find(&f->upstream, l->name);
+		git_object *obj, *commit;
+
+		/* What is not a readable commit is no have. */
+		if (git_object_lookup(&obj, f->repo, &l->oid,
+		    GIT_OBJECT_ANY) < 0)
+			continue;
+		if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+			v[n].ref = l;
+			git_oid_cpy(&v[n].commit, git_object_id(commit));
+			v[n].time = git_commit_time((git_commit *)commit);
+			v[n].moves = u != NULL && !git_oid_equal(&u->oid,
+			    &l->oid);
+			n++;
+			git_object_free(commit);
+		}
+		git_object_free(obj);
+	}
+	git_error_clear();
+	if (n > 1)
+		qsort(v, n, sizeof(*v), have_cmp);
+	for (size_t i = 0; i < n && offer->n < HAVES_MAX && err == NULL;
+	    i++) {
+		int dup = 0;
+		for (size_t j = 0; j < offer->n && !dup; j++)
+			dup = git_oid_equal(&offer->v[j].oid, &v[i].commit);
+		if (!dup)
+			err = reflist_add(offer, v[i].ref->name, &v[i].commit);
+	}
+	free(v);
+	reflist_sort(offer);
+	return err;
+}
+
 static struct dsm_error *
 download(struct fetch *f)
 {
 	git_fetch_options fopts;
 	git_strarray specs = { NULL, 0 };
 	struct dsm_error *err = NULL;
+	struct reflist offer = { NULL, 0, 0 };
+	git_refdb *saved;
 	int missing = 0;
 
 	git_fetch_options_init(&fopts, GIT_FETCH_OPTIONS_VERSION);
@@ -417,8 +495,14 @@ download(struct fetch *f)
 	fopts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fopts.proxy_opts.type = GIT_PROXY_AUTO;
 	fopts.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
-	if (git_remote_download(f->remote, &specs, &fopts) < 0)
-		err = mirror_git_fail(DSM_ERR_REMOTE, f->url);
+	/* The haves: the tips that matter, never the old ones we keep. */
+	if ((err = pick_haves(f, &offer)) == NULL &&
+	    (err = haves_offer(&saved, f->repo, &offer)) == NULL) {
+		if (git_remote_download(f->remote, &specs, &fopts) < 0)
+			err = mirror_git_fail(DSM_ERR_REMOTE, f->url);
+		haves_restore(f->repo, saved);
+	}
+	reflist_free(&offer);
 	free(specs.strings);
 	return err;
 }

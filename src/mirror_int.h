@@ -2,7 +2,7 @@
  * mirror_int.h - what mirror.c and preserve.c share: a sorted list of refs
  * (name and object id) and libgit2's last error as a dsmirror error.
  *
- * Private to src/mirror.c and src/preserve.c, which defines nothing of it:
+ * Private to src/mirror.c, src/preserve.c and src/haves.c (mirror.c defines it):
  * nothing else includes it.  The contracts are include/mirror.h and
  * include/preserve.h.
  */
