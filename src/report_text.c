@@ -3,10 +3,13 @@
  */
 #include <string.h>
 
+#include "mirror.h"
 #include "report.h"
 #include "util.h"
 
 #define SHORT_OID 7
+/* Past this many preserved tips, a text report without -v gives a count. */
+#define REPORT_MAX_KEPT_LINES 10
 
 /* The part of a ref name people say: "main" for "refs/heads/main". */
 static const char *
@@ -54,6 +57,12 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 		fprintf(out, ", %zu ref%s updated, %zu preserved", f->nupdated,
 		    f->nupdated == 1 ? "" : "s", f->npreserved);
 	fputc('\n', out);
+	/* A large tag move is a count, not a page of lines (-v lists them). */
+	if (!opts->verbose && f->npreserved > REPORT_MAX_KEPT_LINES) {
+		fprintf(out, "%*s  kept %zu old tips under %s (-v lists them)\n",
+		    width, "", f->npreserved, MIRROR_PRESERVE_NS);
+		return;
+	}
 	for (size_t i = 0; i < f->npreserved; i++) {
 		util_sanitize(ref, sizeof(ref), f->preserved[i].ref);
 		util_sanitize(as, sizeof(as), f->preserved[i].as);
