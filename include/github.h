@@ -24,7 +24,7 @@
 #include "http.h"
 #include "result.h"
 
-#define GITHUB_MAX_PAGES	100	/* of 100 items, per list */
+#define GITHUB_MAX_PAGES	1000	/* of 100 items (100,000), per list */
 
 struct github_opts {
 	const char *token;	/* or NULL: unauthenticated */

@@ -406,6 +406,38 @@ find(const json_t *list, const char *key, const char *value)
 	return NULL;
 }
 
+/*
+ * Returns a new object from each value of key to the first element of list
+ * that has it (borrowed by the object), or NULL when out of memory: the
+ * diff looks every entry up once, in O(1), not by a scan of the list.
+ */
+static json_t *
+index_by(const json_t *list, const char *key)
+{
+	json_t *index = json_object();
+	const json_t *v;
+	size_t i;
+
+	if (index == NULL)
+		return NULL;
+	json_array_foreach(list, i, v) {
+		const char *k = str(v, key);
+		if (k != NULL && json_object_get(index, k) == NULL &&
+		    json_object_set(index, k, (json_t *)v) == -1) {
+			json_decref(index);
+			return NULL;
+		}
+	}
+	return index;
+}
+
+/* The element index_by() gave for value, or NULL. */
+static const json_t *
+lookup(const json_t *index, const char *value)
+{
+	return value != NULL ? json_object_get(index, value) : NULL;
+}
+
 struct changes {
 	json_t *list;
 	size_t more;		/* not listed, past RELEASES_MAX_CHANGES */
@@ -524,12 +556,17 @@ static const char *const release_fields[] = { "name", "published_at",
 static void
 diff_releases(struct changes *c, const json_t *old, const json_t *now)
 {
+	json_t *oldi = index_by(old, "tag"), *nowi = index_by(now, "tag");
 	const json_t *r;
 	size_t i;
 
+	if (oldi == NULL || nowi == NULL) {
+		c->nomem = 1;
+		goto done;
+	}
 	json_array_foreach(now, i, r) {
 		const char *tag = str(r, "tag");
-		const json_t *was = find(old, "tag", tag);
+		const json_t *was = lookup(oldi, tag);
 		char fields[256] = "";
 		size_t used = 0;
 
@@ -558,20 +595,28 @@ diff_releases(struct changes *c, const json_t *old, const json_t *now)
 		diff_assets(c, tag, was, r);
 	}
 	json_array_foreach(old, i, r)
-		if (find(now, "tag", str(r, "tag")) == NULL)
+		if (lookup(nowi, str(r, "tag")) == NULL)
 			add(c, "release-removed", str(r, "tag"), NULL,
 			    "release %s removed", str(r, "tag"));
+done:
+	json_decref(oldi);
+	json_decref(nowi);
 }
 
 static void
 diff_tags(struct changes *c, const json_t *old, const json_t *now)
 {
+	json_t *oldi = index_by(old, "name"), *nowi = index_by(now, "name");
 	const json_t *t;
 	size_t i;
 
+	if (oldi == NULL || nowi == NULL) {
+		c->nomem = 1;
+		goto done;
+	}
 	json_array_foreach(now, i, t) {
 		const char *name = str(t, "name"), *oid = str(t, "commit");
-		const json_t *was = find(old, "name", name);
+		const json_t *was = lookup(oldi, name);
 		if (was == NULL)
 			add(c, "tag-added", name, json_pack("{s:s}", "commit",
 			    oid), "new tag %s at %.*s", name, short_oid(oid),
@@ -583,11 +628,14 @@ diff_tags(struct changes *c, const json_t *old, const json_t *now)
 			    str(was, "commit"), short_oid(oid), oid);
 	}
 	json_array_foreach(old, i, t)
-		if (find(now, "name", str(t, "name")) == NULL)
+		if (lookup(nowi, str(t, "name")) == NULL)
 			add(c, "tag-removed", str(t, "name"), json_pack("{s:s}",
 			    "commit", str(t, "commit")), "tag %s removed (was "
 			    "%.*s)", str(t, "name"),
 			    short_oid(str(t, "commit")), str(t, "commit"));
+done:
+	json_decref(oldi);
+	json_decref(nowi);
 }
 
 json_t *

@@ -324,6 +324,41 @@ test_diff_bounded(void **state)
 	json_decref(now);
 }
 
+/*
+ * 20,000 tags on each side (the diff indexes both lists), in another order:
+ * one moved, one removed, one added, and nothing else reported.
+ */
+static void
+test_diff_many(void **state)
+{
+	json_t *old = section(json_array(), "[]");
+	json_t *now = section(json_array(), "[]");
+	json_t *ot = json_object_get(old, "tags"), *nt = json_object_get(now,
+	    "tags");
+	json_t *d;
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "t%d", i);
+		json_array_append_new(ot, json_pack("{s:s, s:s}", "name", name,
+		    "commit", SHA_A));
+	}
+	for (int i = 20000; i > 0; i--) {	/* t1 .. t20000, reversed */
+		snprintf(name, sizeof(name), "t%d", i);
+		json_array_append_new(nt, json_pack("{s:s, s:s}", "name", name,
+		    "commit", i == 777 ? SHA_B : SHA_A));
+	}
+	d = releases_diff(old, now);
+	assert_int_equal(json_array_size(d), 3);
+	expect_change(d, 0, "tag-added", "new tag t20000 at ");
+	expect_change(d, 1, "tag-moved", "tag t777 moved ");
+	expect_change(d, 2, "tag-removed", "tag t0 removed ");
+	json_decref(d);
+	json_decref(old);
+	json_decref(now);
+}
+
 /* A string of n euro signs (3 bytes each) after prefix; caller frees. */
 static char *
 euros(const char *prefix, int n)
@@ -496,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_diff_bounded),
 		cmocka_unit_test(test_diff_whole_characters),
+		cmocka_unit_test(test_diff_many),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_recorded_is_sane),
 	};
