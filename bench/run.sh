@@ -35,6 +35,7 @@
 #   BENCH_RESULTS    where the summary is written (default bench/results.txt)
 #   BENCH_VERIFY=0   skip bench/verify.sh (its own settings: BENCH_VERIFY_*)
 #   BENCH_RELEASES=0 skip bench/releases.sh (its own settings: BENCH_RELEASES_*)
+#   BENCH_LONGRUN=0  skip bench/longrun.sh (its own settings: BENCH_LONGRUN_*)
 # Exit status: 0 when every run succeeded (targets missed or not), 1 when a run
 # failed or a mirror was wrong, 2 on bad settings.
 set -euo pipefail
@@ -367,6 +368,23 @@ if [ "${BENCH_RELEASES:-1}" = 1 ]; then
 		echo "bench: releases.sh wrote no summary (exit $rc)" >&2
 	fi
 	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
+fi
+
+# ---------------------------------------------------------------- long run
+
+# bench/longrun.sh: hundreds of hourly cycles, dsmirror beside a git mirror of
+# the same upstream; its summary is appended to $RESULTS.
+if [ "${BENCH_LONGRUN:-1}" = 1 ]; then
+	say ""
+	rc=0
+	DSMIRROR=$DSMIRROR TMPDIR=$W BENCH_LONGRUN_RESULTS=$W/results-longrun.txt \
+		"$BENCH_DIR/longrun.sh" >/dev/null || rc=$?
+	if [ -s "$W/results-longrun.txt" ]; then
+		{ echo; cat "$W/results-longrun.txt"; } >>"$RESULTS"
+	else
+		echo "bench: longrun.sh wrote no summary (exit $rc)" >&2
+	fi
+	[ "$rc" = 0 ] || FAILED=1
 fi
 
 [ "$FAILED" = 0 ] || { echo "bench: some runs failed (see above)" >&2; exit 1; }
