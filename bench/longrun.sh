@@ -27,15 +27,6 @@ dsm -q fetch
 git clone -q --mirror "$GIT_BASE/R.git" "$T/git-mirror.git"
 git -C "$T/git-mirror.git" config fetch.prune true
 
-commit_on() {
-	local blob tree
-	blob=$(printf '%s\n' "$2" | git -C "$up" hash-object -w --stdin)
-	tree=$({
-		git -C "$up" ls-tree "$1" | grep -v '	c\.txt$' || true
-		printf '100644 blob %s\tc.txt\n' "$blob"
-	} | git -C "$up" mktree)
-	git -C "$up" commit-tree "$tree" -p "$1" -m "$2"
-}
 # last_bytes dsmirror|git: bytes of the last upload-pack answer to that client
 # (libgit2 says "git/2.0 (libgit2 ...)" in its user agent, git "git/2.39.5").
 last_bytes() {
@@ -63,7 +54,7 @@ for i in $(seq 1 "$CYCLES"); do
 	stamp=$((stamp + 3600))
 	export GIT_COMMITTER_DATE="$stamp +0000" GIT_AUTHOR_DATE="$stamp +0000"
 	if [ $((i % 25)) = 0 ]; then parent=main~1; else parent=main; fi
-	git -C "$up" update-ref refs/heads/main "$(commit_on "$parent" "cycle $i")"
+	git -C "$up" update-ref refs/heads/main "$(upstream_commit R "$parent" "cycle $i")"
 	[ $((i % 10)) != 0 ] || git -C "$up" tag "t$i" main
 	[ $((i % 40)) != 0 ] || git -C "$up" tag -f v1 main >/dev/null
 	dsm -q fetch --json >"$T/out"

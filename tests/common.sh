@@ -292,6 +292,18 @@ add_big_commit() {
 	git -C "$up" update-ref refs/heads/main "$commit"
 }
 
+# upstream_commit NAME PARENT LABEL: prints a new commit, made in the bare
+# upstream itself, on PARENT with c.txt holding LABEL (no ref moves).
+upstream_commit() {
+	local up=$T/upstream/$1.git blob tree
+	blob=$(printf '%s\n' "$3" | git -C "$up" hash-object -w --stdin)
+	tree=$({
+		git -C "$up" ls-tree "$2" | grep -v '	c\.txt$' || true
+		printf '100644 blob %s\tc.txt\n' "$blob"
+	} | git -C "$up" mktree)
+	git -C "$up" commit-tree "$tree" -p "$2" -m "$3"
+}
+
 # make_big_upstream NAME MB: make_upstream NAME, then add_big_commit NAME MB.
 make_big_upstream() {
 	make_upstream "$1"

@@ -12,21 +12,11 @@ make_upstream R
 write_config "$CONFIG" "R=$GIT_BASE/R.git"
 up=$T/upstream/R.git
 
-# commit_on PARENT LABEL: a commit changing c.txt, made in the bare upstream.
-commit_on() {
-	local blob tree
-	blob=$(printf '%s\n' "$2" | git -C "$up" hash-object -w --stdin)
-	tree=$({
-		git -C "$up" ls-tree "$1" | grep -v '	c\.txt$' || true
-		printf '100644 blob %s\tc.txt\n' "$blob"
-	} | git -C "$up" mktree)
-	git -C "$up" commit-tree "$tree" -p "$1" -m "$2"
-}
 stamp=1700000000
 step() {   # step PARENT LABEL: main moves to a new commit an hour later
 	stamp=$((stamp + 3600))
 	GIT_COMMITTER_DATE="$stamp +0000" GIT_AUTHOR_DATE="$stamp +0000" \
-		git -C "$up" update-ref refs/heads/main "$(commit_on "$1" "$2")"
+		git -C "$up" update-ref refs/heads/main "$(upstream_commit R "$1" "$2")"
 }
 
 dsm -q fetch || fail "first fetch failed"
