@@ -51,6 +51,9 @@ struct fetch_report {
 	uint64_t received_bytes;
 	uint64_t received_objects;
 	double seconds;
+	/* Maintenance after the fetch (reported only when refs were packed). */
+	size_t refs_packed;	/* loose ref files packed into packed-refs */
+	size_t packs;		/* packs in the mirror, before and after */
 };
 
 enum license_verdict {

@@ -14,6 +14,7 @@
  * Before an update, what a killed run left in the mirror is removed
  * (recover.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,13 @@
 
 /* A mirror with more refs than this is refused rather than half-handled. */
 #define MIRROR_MAX_REFS		1000000
+/*
+ * Past this many loose ref files, an update packs them into packed-refs
+ * (git's gc packs them all; each loose ref is a file and a 4 KB block).
+ */
+#define MIRROR_MAX_LOOSE_REFS	64
+/* Folders below refs/ looked into when counting loose refs. */
+#define MIRROR_MAX_REF_DEPTH	32
 
 struct fetch {
 	const struct mirror_opts *opts;
@@ -696,6 +704,91 @@ fetch_free(struct fetch *f)
 	git_repository_free(f->repo);
 }
 
+/* Counts the files below dir, up to limit (then stops looking). */
+static size_t
+count_files(const char *dir, size_t limit, int depth)
+{
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+
+	if (depth > MIRROR_MAX_REF_DEPTH || (d = opendir(dir)) == NULL)
+		return 0;
+	while (n <= limit && (e = readdir(d)) != NULL) {
+		char *sub;
+		struct stat st;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((sub = util_path_join(dir, e->d_name)) == NULL)
+			break;
+		if (lstat(sub, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				n += count_files(sub, limit - n, depth + 1);
+			else if (S_ISREG(st.st_mode))
+				n++;
+		}
+		free(sub);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Counts the packs (*.pack) in dir. */
+static size_t
+count_packs(const char *dir)
+{
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len > 5 && strcmp(e->d_name + len - 5, ".pack") == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * After an update: past MIRROR_MAX_LOOSE_REFS loose refs, pack them with
+ * libgit2 (packed-refs written whole, fsynced and renamed, before any loose
+ * file it holds is removed: a kill leaves every ref readable).
+ */
+static struct dsm_error *
+pack_refs(struct fetch *f, const char *path)
+{
+	char *refs = util_path_join(path, "refs"), *packs;
+	git_refdb *refdb;
+	size_t loose;
+
+	if (refs == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	loose = count_files(refs, MIRROR_MAX_LOOSE_REFS, 0);
+	free(refs);
+	if (loose <= MIRROR_MAX_LOOSE_REFS)
+		return NULL;
+	if (git_repository_refdb(&refdb, f->repo) < 0 ||
+	    git_refdb_compress(refdb) < 0) {
+		git_refdb_free(refdb);
+		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot pack refs");
+	}
+	git_refdb_free(refdb);
+	if ((refs = util_path_join(path, "refs")) == NULL ||
+	    (packs = util_path_join(path, "objects/pack")) == NULL) {
+		free(refs);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	/* Counted in full now, for the report: */
+	f->out->refs_packed = loose - count_files(refs, (size_t)-1 / 2, 0);
+	f->out->packs = count_packs(packs);
+	free(refs);
+	free(packs);
+	return NULL;
+}
+
 static struct dsm_error *
 update(struct fetch *f, const char *path)
 {
@@ -710,7 +803,8 @@ update(struct fetch *f, const char *path)
 		    "the mirror", path);
 	/* Only in what is a mirror: never in a stray folder of that name. */
 	recover_repo(path);
-	if ((err = sync_refs(f, &changed)) != NULL)
+	if ((err = sync_refs(f, &changed)) != NULL ||
+	    (changed && (err = pack_refs(f, path)) != NULL))
 		return err;
 	f->out->result = changed ? FETCH_UPDATED : FETCH_UNCHANGED;
 	return read_head(f);

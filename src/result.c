@@ -66,7 +66,11 @@ fetch_report_to_json(const struct fetch_report *f)
 	    json_integer((json_int_t)f->received_bytes)) == -1 ||
 	    json_object_set_new(obj, "received_objects",
 	    json_integer((json_int_t)f->received_objects)) == -1 ||
-	    json_object_set_new(obj, "seconds", json_real((double)(long long)(f->seconds * 1000) / 1000)) == -1) {
+	    json_object_set_new(obj, "seconds", json_real((double)(long long)(f->seconds * 1000) / 1000)) == -1 ||
+	    (f->refs_packed > 0 && json_object_set_new(obj, "maintenance",
+	    json_pack("{s:I, s:I, s:I}", "packs_before", (json_int_t)f->packs,
+	    "packs_after", (json_int_t)f->packs, "refs_packed",
+	    (json_int_t)f->refs_packed)) == -1)) {
 		/* json_object_set_new() took the arrays, or freed them. */
 		json_decref(obj);
 		return NULL;
@@ -136,6 +140,11 @@ fetch_report_from_json(struct fetch_report *f, const json_t *obj)
 	f->received_objects = (uint64_t)json_integer_value(
 	    json_object_get(obj, "received_objects"));
 	f->seconds = json_real_value(json_object_get(obj, "seconds"));
+	v = json_object_get(obj, "maintenance");
+	f->refs_packed = (size_t)json_integer_value(json_object_get(v,
+	    "refs_packed"));
+	f->packs = (size_t)json_integer_value(json_object_get(v,
+	    "packs_before"));
 
 	arr = json_object_get(obj, "updated");
 	if (json_array_size(arr) > 0) {

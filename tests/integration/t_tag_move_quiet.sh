@@ -34,3 +34,18 @@ assert_empty "$T/err"
 	fail "expected 24 preserved tips (the third move finds its old tips kept)"
 assert_refs_equal "$up" "$ROOT/R.git"
 fsck_all "$ROOT"
+
+# 40 more tags, all moved: past 64 loose ref files, the update packs them
+# (libgit2's packed-refs) and reports it; every ref still reads the same.
+for i in $(seq 1 40); do git -C "$up" tag "p$i" main~1; done
+dsm -q fetch || fail "fetch of 40 new tags failed"
+for i in $(seq 1 40); do git -C "$up" tag -f "p$i" main >/dev/null; done
+dsm fetch --json >"$T/out" || fail "fetch of the 40 tag moves failed"
+loose=$(find "$ROOT/R.git/refs" -type f | wc -l)
+[ "$loose" -le 64 ] || fail "$loose loose ref files left after the update"
+[ "$(json_get "repo('R')['fetch']['maintenance']['refs_packed']")" -gt 64 ] ||
+	fail "the report does not say the refs were packed: $(cat "$T/out")"
+assert_refs_equal "$up" "$ROOT/R.git"
+[ "$(git -C "$ROOT/R.git" for-each-ref refs/dsmirror/preserved | wc -l)" = 64 ] ||
+	fail "expected 64 preserved tips"
+fsck_all "$ROOT"
