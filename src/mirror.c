@@ -767,6 +767,8 @@ pack_refs(struct fetch *f, const char *path)
 	if (refs == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	loose = count_files(refs, MIRROR_MAX_LOOSE_REFS, 0);
+	if (loose > MIRROR_MAX_LOOSE_REFS)	/* all of them, for the report */
+		loose = count_files(refs, (size_t)-1 / 2, 0);
 	free(refs);
 	if (loose <= MIRROR_MAX_LOOSE_REFS)
 		return NULL;
@@ -781,7 +783,6 @@ pack_refs(struct fetch *f, const char *path)
 		free(refs);
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	}
-	/* Counted in full now, for the report: */
 	f->out->refs_packed = loose - count_files(refs, (size_t)-1 / 2, 0);
 	f->out->packs = count_packs(packs);
 	free(refs);
