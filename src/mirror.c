@@ -761,7 +761,7 @@ static struct dsm_error *
 pack_refs(struct fetch *f, const char *path)
 {
 	char *refs = util_path_join(path, "refs"), *packs;
-	git_refdb *refdb;
+	git_refdb *refdb = NULL;
 	size_t loose;
 
 	if (refs == NULL)
