@@ -31,6 +31,8 @@ enum fetch_phase {
 	PHASE_RECEIVING,
 	PHASE_RESOLVING,
 	PHASE_UPDATING,		/* writing refs */
+	PHASE_MAINTAINING,	/* packing refs and packs: local work, the
+				   network done (no --timeout) */
 };
 
 struct fetch_progress {

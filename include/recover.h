@@ -24,8 +24,10 @@ struct dsm_error *recover_check_owner(const char *path, const struct stat *st);
 
 /*
  * Removes the locks (HEAD.lock, packed-refs.lock, config.lock, every
- * *.lock file under refs) and the partial packs (objects/pack/pack_git2_*)
- * a killed write may leave in the git repository at path.  Call only on what
+ * *.lock file under refs and objects/pack) and the partial packs
+ * (objects/pack/pack_git2_*, an index without its pack or a pack without
+ * its index, never one with a .keep) a killed write or maintenance may
+ * leave in the git repository at path.  Call only on what
  * is known to be a repository (libgit2 opened it); errors are ignored, as
  * what stays behind fails the update that needs it, with a message.
  */

@@ -39,6 +39,14 @@ struct ref_preserved {
 	char oid[OID_HEX + 1];
 };
 
+/* What maintenance (maint.h) did to a mirror; reported when it ran. */
+struct maint_report {
+	int ran;		/* it packed refs or consolidated packs */
+	size_t packs_before;
+	size_t packs_after;
+	size_t refs_packed;	/* loose ref files packed into packed-refs */
+};
+
 struct fetch_report {
 	enum fetch_result result;
 	char head[OID_HEX + 1];	/* commit at the mirror's HEAD, or "" */
@@ -51,9 +59,23 @@ struct fetch_report {
 	uint64_t received_bytes;
 	uint64_t received_objects;
 	double seconds;
-	/* Maintenance after the fetch (reported only when refs were packed). */
-	size_t refs_packed;	/* loose ref files packed into packed-refs */
-	size_t packs;		/* packs in the mirror, before and after */
+	struct maint_report maint;	/* after the fetch (maint.h) */
+};
+
+enum gc_result {
+	GC_SKIPPED,	/* not asked for */
+	GC_DONE,	/* packs consolidated or refs packed */
+	GC_UNCHANGED,	/* one pack already, no loose ref */
+	GC_NO_MIRROR,	/* nothing to do: not cloned yet */
+	GC_ERROR,
+};
+
+/* dsmirror gc of one mirror. */
+struct gc_report {
+	enum gc_result result;
+	struct maint_report maint;
+	char *error;		/* why it failed, or NULL */
+	double seconds;
 };
 
 enum license_verdict {
@@ -116,6 +138,7 @@ struct repo_result {
 					   lists */
 	struct fetch_report fetch;
 	struct release_report release;
+	struct gc_report gc;
 	int verified;			/* licenses[] is filled */
 	struct license_report *licenses;
 	size_t nlicenses;
@@ -123,6 +146,14 @@ struct repo_result {
 
 /* Returns the JSON name of r ("cloned", ...). */
 const char *fetch_result_name(enum fetch_result r);
+
+/*
+ * Returns m as {"packs_before", "packs_after", "refs_packed"}, or NULL when
+ * out of memory; maint_report_from_json() reads it back (NULL or not an
+ * object: maintenance did not run).
+ */
+json_t *maint_report_to_json(const struct maint_report *m);
+void maint_report_from_json(struct maint_report *m, const json_t *obj);
 
 /*
  * Returns the fetch report as the JSON object of SPEC.md ("result", "head",
@@ -140,6 +171,15 @@ int fetch_report_from_json(struct fetch_report *f, const json_t *obj);
 
 /* Frees what f owns and zeroes it.  NULL is not allowed. */
 void fetch_report_clear(struct fetch_report *f);
+
+/* Returns the JSON name of r ("done", ...). */
+const char *gc_result_name(enum gc_result r);
+
+/*
+ * Returns the gc report as {"result", "error", "maintenance", "seconds"},
+ * or NULL when out of memory.  The caller owns the reference.
+ */
+json_t *gc_report_to_json(const struct gc_report *g);
 
 /* Returns the JSON name of r ("changed", ...). */
 const char *release_result_name(enum release_result r);

@@ -91,6 +91,16 @@ struct dsm_error *run_plan(struct run *out, const char *config_path,
 struct dsm_error *run_execute(struct run *run, const struct run_opts *opts);
 
 /*
+ * dsmirror gc: under the root's lock, in this process, each planned
+ * repo's mirror maintained in full (maint.h), its outcome in repos[i].gc;
+ * stops before the next repo once *stop is non-zero.  Returns an error
+ * only for what stops the run (the lock held, the root unusable, out of
+ * memory); a mirror that could not be maintained is a gc error in its
+ * result.
+ */
+struct dsm_error *run_gc(struct run *run, volatile sig_atomic_t *stop);
+
+/*
  * Verifies the planned repos' license files in this process, with no lock
  * and nothing written (verify, pin).  The recorded states are read, for
  * the reports (last success), never changed.

@@ -48,6 +48,14 @@ struct dsm_error *util_write_atomic_batch(const char *path, const void *data,
 /* Seconds on the monotonic clock, for durations and timeouts. */
 double util_now(void);
 
+/*
+ * For the crash tests: kills this process (SIGKILL, as kill -9 would) when
+ * the environment's DSMIRROR_TEST_KILL names this point.  A point marks a
+ * moment between two writes that a crash must survive (maint.c lists its
+ * own); without the variable it does nothing.
+ */
+void util_kill_point(const char *name);
+
 /* Writes t as "20261123T101500Z" (UTC) into buf, which must hold 17 bytes. */
 void util_utc_stamp(char buf[17], time_t t);
 

@@ -62,6 +62,7 @@ static int cmd_releases(const struct options *, char **, int);
 static int cmd_verify(const struct options *, char **, int);
 static int cmd_status(const struct options *, char **, int);
 static int cmd_pin(const struct options *, char **, int);
+static int cmd_gc(const struct options *, char **, int);
 
 static const struct command commands[] = {
 	{ "sync", cmd_sync, "fetch, then releases, then verify, in one run and "
@@ -75,6 +76,9 @@ static const struct command commands[] = {
 	    "head, latest\n             release, license verdicts (no network)" },
 	{ "pin", cmd_pin, "record the license fingerprints into mirrors.json, "
 	    "after a person\n             has reviewed a change" },
+	{ "gc", cmd_gc, "consolidate each mirror's packs into one and pack its "
+	    "refs,\n             keeping every object a ref reaches (no "
+	    "network)" },
 };
 
 static const char usage_text[] =
@@ -398,6 +402,28 @@ cmd_verify(const struct options *opts, char **names, int nnames)
 		status = fail(err);
 	else
 		status = report(opts, &run, 0);
+	run_free(&run);
+	return status;
+}
+
+/* gc: every mirror consolidated, under the root's lock, in this process. */
+static int
+cmd_gc(const struct options *opts, char **names, int nnames)
+{
+	struct dsm_error *err;
+	struct run run;
+	int status;
+
+	if ((err = run_plan(&run, opts->config, names, nnames)) != NULL)
+		return fail(err);
+	catch_signals();
+	if ((err = run_gc(&run, &stop_signal)) != NULL)
+		status = fail(err);
+	else
+		status = report(opts, &run, 0);
+	if (stop_signal != 0)
+		fprintf(stderr, "dsmirror: interrupted by signal %d; every "
+		    "mirror is whole\n", (int)stop_signal);
 	run_free(&run);
 	return status;
 }

@@ -10,11 +10,12 @@
  *   3. for every ref upstream rewrote or deleted, write a preserved ref to
  *      its old tip (preserve.c);
  *   4. only then delete, create and move our refs, and point HEAD where
- *      upstream's HEAD points.
+ *      upstream's HEAD points;
+ *   5. past maint.h's bounds (packs, loose refs), maintain the mirror,
+ *      the connection closed.
  * Before an update, what a killed run left in the mirror is removed
  * (recover.c).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <git2.h>
 
 #include "haves.h"
+#include "maint.h"
 #include "mirror.h"
 #include "mirror_int.h"
 #include "netstream.h"
@@ -34,13 +36,6 @@
 
 /* A mirror with more refs than this is refused rather than half-handled. */
 #define MIRROR_MAX_REFS		1000000
-/*
- * Past this many loose ref files, an update packs them into packed-refs
- * (git's gc packs them all; each loose ref is a file and a 4 KB block).
- */
-#define MIRROR_MAX_LOOSE_REFS	64
-/* Folders below refs/ looked into when counting loose refs. */
-#define MIRROR_MAX_REF_DEPTH	32
 
 struct fetch {
 	const struct mirror_opts *opts;
@@ -704,90 +699,10 @@ fetch_free(struct fetch *f)
 	git_repository_free(f->repo);
 }
 
-/* Counts the files below dir, up to limit (then stops looking). */
-static size_t
-count_files(const char *dir, size_t limit, int depth)
+static void
+on_maint_tick(void *payload)
 {
-	struct dirent *e;
-	size_t n = 0;
-	DIR *d;
-
-	if (depth > MIRROR_MAX_REF_DEPTH || (d = opendir(dir)) == NULL)
-		return 0;
-	while (n <= limit && (e = readdir(d)) != NULL) {
-		char *sub;
-		struct stat st;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if ((sub = util_path_join(dir, e->d_name)) == NULL)
-			break;
-		if (lstat(sub, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				n += count_files(sub, limit - n, depth + 1);
-			else if (S_ISREG(st.st_mode))
-				n++;
-		}
-		free(sub);
-	}
-	closedir(d);
-	return n;
-}
-
-/* Counts the packs (*.pack) in dir. */
-static size_t
-count_packs(const char *dir)
-{
-	struct dirent *e;
-	size_t n = 0;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (len > 5 && strcmp(e->d_name + len - 5, ".pack") == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/*
- * After an update: past MIRROR_MAX_LOOSE_REFS loose refs, pack them with
- * libgit2 (packed-refs written whole, fsynced and renamed, before any loose
- * file it holds is removed: a kill leaves every ref readable).
- */
-static struct dsm_error *
-pack_refs(struct fetch *f, const char *path)
-{
-	char *refs = util_path_join(path, "refs"), *packs;
-	git_refdb *refdb = NULL;
-	size_t loose;
-
-	if (refs == NULL)
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	loose = count_files(refs, MIRROR_MAX_LOOSE_REFS, 0);
-	if (loose > MIRROR_MAX_LOOSE_REFS)	/* all of them, for the report */
-		loose = count_files(refs, (size_t)-1 / 2, 0);
-	free(refs);
-	if (loose <= MIRROR_MAX_LOOSE_REFS)
-		return NULL;
-	if (git_repository_refdb(&refdb, f->repo) < 0 ||
-	    git_refdb_compress(refdb) < 0) {
-		git_refdb_free(refdb);
-		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot pack refs");
-	}
-	git_refdb_free(refdb);
-	if ((refs = util_path_join(path, "refs")) == NULL ||
-	    (packs = util_path_join(path, "objects/pack")) == NULL) {
-		free(refs);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	}
-	f->out->refs_packed = loose - count_files(refs, (size_t)-1 / 2, 0);
-	f->out->packs = count_packs(packs);
-	free(refs);
-	free(packs);
-	return NULL;
+	report_progress(payload, PHASE_MAINTAINING);
 }
 
 static struct dsm_error *
@@ -804,8 +719,18 @@ update(struct fetch *f, const char *path)
 		    "the mirror", path);
 	/* Only in what is a mirror: never in a stray folder of that name. */
 	recover_repo(path);
-	if ((err = sync_refs(f, &changed)) != NULL ||
-	    (changed && (err = pack_refs(f, path)) != NULL))
+	if ((err = sync_refs(f, &changed)) != NULL)
+		return err;
+	/* Local work from here: the server need not wait for it. */
+	if (f->remote != NULL)
+		git_remote_disconnect(f->remote);
+	/*
+	 * Past its bounds, even after an unchanged run: the run that went
+	 * past them may have been killed before its maintenance was done.
+	 */
+	report_progress(f, PHASE_MAINTAINING);
+	if ((err = maint_run(f->repo, MAINT_AUTO, on_maint_tick, f,
+	    &f->out->maint)) != NULL)
 		return err;
 	f->out->result = changed ? FETCH_UPDATED : FETCH_UNCHANGED;
 	return read_head(f);
@@ -857,6 +782,7 @@ clone(struct fetch *f, const char *path)
 	if ((err = sync_refs(f, &changed)) != NULL)
 		goto done;
 	/* Packed refs, as git clone writes them: one file, not thousands. */
+	report_progress(f, PHASE_MAINTAINING);
 	if (git_repository_refdb(&refdb, f->repo) < 0 ||
 	    git_refdb_compress(refdb) < 0) {
 		err = mirror_git_fail(DSM_ERR_SYSTEM, "cannot pack refs");

@@ -111,6 +111,9 @@ describe(const struct line *l, char *buf, size_t size)
 	case PHASE_UPDATING:
 		snprintf(buf, size, "updating refs");
 		break;
+	case PHASE_MAINTAINING:
+		snprintf(buf, size, "packing refs and packs");
+		break;
 	}
 }
 

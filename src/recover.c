@@ -65,10 +65,30 @@ remove_stale_locks(const char *dir, int depth)
 	closedir(d);
 }
 
+/* Whether dir holds name with its extension ext replaced by other. */
+static int
+sibling_exists(const char *dir, const char *name, size_t stem,
+    const char *other)
+{
+	char *p = util_printf("%s/%.*s%s", dir, (int)stem, name, other);
+	struct stat st;
+	int yes = p == NULL || stat(p, &st) == 0;	/* no memory: keep */
+
+	free(p);
+	return yes;
+}
+
 /*
- * libgit2 receives a pack into objects/pack/pack_git2_XXXXXX and renames it
- * only when it is whole; a killed transfer leaves the partial file, which
- * nothing would ever remove (git gc does not know the name).
+ * What a killed write leaves in objects/pack, which nothing would ever
+ * remove (git gc does not know these names):
+ *  - pack_git2_XXXXXX: a pack libgit2 was receiving or writing (it renames
+ *    it only when whole);
+ *  - *.lock: an index libgit2 was writing;
+ *  - pack-*.idx without its .pack: the indexer was killed between renaming
+ *    the index and the pack (the pack is the pack_git2_ file above);
+ *  - pack-*.pack without its .idx: maintenance (maint.c) was killed while
+ *    removing a pack it had consolidated, index first.
+ * A pack with a .keep is never touched.
  */
 static void
 remove_partial_packs(const char *path)
@@ -81,10 +101,24 @@ remove_partial_packs(const char *path)
 		return;
 	if ((d = opendir(dir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, RECOVER_PARTIAL_PACK,
-			    strlen(RECOVER_PARTIAL_PACK)) != 0)
+			const char *n = de->d_name;
+			size_t len = strlen(n);
+			int stale = strncmp(n, RECOVER_PARTIAL_PACK,
+			    strlen(RECOVER_PARTIAL_PACK)) == 0 ||
+			    (len > 5 && strcmp(n + len - 5, ".lock") == 0);
+			if (!stale && strncmp(n, "pack-", 5) == 0 && len > 4 &&
+			    !sibling_exists(dir, n, len - 4, ".keep")) {
+				if (strcmp(n + len - 4, ".idx") == 0)
+					stale = !sibling_exists(dir, n,
+					    len - 4, ".pack");
+				else if (len > 5 &&
+				    strcmp(n + len - 5, ".pack") == 0)
+					stale = !sibling_exists(dir, n,
+					    len - 5, ".idx");
+			}
+			if (!stale)
 				continue;
-			char *p = util_path_join(dir, de->d_name);
+			char *p = util_path_join(dir, n);
 			if (p != NULL)
 				unlink(p);
 			free(p);

@@ -18,12 +18,14 @@ repo_json(const struct repo_result *r)
 		}
 	}
 	/* stale: verified on the mirror as it was, since the fetch failed. */
-	return json_pack("{s:s, s:o, s:o, s:o, s:b}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o*}",
 	    "name", r->spec->name,
 	    "fetch", fetch_report_to_json(&r->fetch),
 	    "release", release_report_to_json(&r->release),
 	    "licenses", licenses,
-	    "stale", result_is_stale(r));
+	    "stale", result_is_stale(r),
+	    "gc", r->gc.result != GC_SKIPPED ? gc_report_to_json(&r->gc) :
+	    NULL);
 }
 
 static int

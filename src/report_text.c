@@ -31,6 +31,37 @@ find_update(const struct fetch_report *f, const char *ref)
 	return NULL;
 }
 
+/* "17 packs -> 1, 80 loose refs packed" after lead, on a line of its own. */
+static void
+print_maint(FILE *out, int width, const char *lead,
+    const struct maint_report *m)
+{
+	fprintf(out, "%*s%s%zu pack%s -> %zu, %zu loose ref%s packed\n",
+	    width, "", lead, m->packs_before, m->packs_before == 1 ? "" : "s",
+	    m->packs_after, m->refs_packed, m->refs_packed == 1 ? "" : "s");
+}
+
+static void
+print_gc(FILE *out, const struct repo_result *r, int width)
+{
+	const struct gc_report *g = &r->gc;
+	char name[128];
+
+	util_sanitize(name, sizeof(name), r->spec->name);
+	fprintf(out, "%-*s  %-9s  ", width, name, gc_result_name(g->result));
+	if (g->result == GC_NO_MIRROR)
+		fprintf(out, "not cloned yet: nothing to do\n");
+	else if (g->result == GC_UNCHANGED)
+		fprintf(out, "%zu pack%s, no loose ref\n", g->maint.packs_after,
+		    g->maint.packs_after == 1 ? "" : "s");
+	else
+		fprintf(out, "%zu pack%s -> %zu, %zu loose ref%s packed in "
+		    "%.1f s\n", g->maint.packs_before,
+		    g->maint.packs_before == 1 ? "" : "s", g->maint.packs_after,
+		    g->maint.refs_packed, g->maint.refs_packed == 1 ? "" : "s",
+		    g->seconds);
+}
+
 static void
 print_fetch(FILE *out, const struct repo_result *r, int width,
     const struct report_ctx *opts)
@@ -57,6 +88,8 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 		fprintf(out, ", %zu ref%s updated, %zu preserved", f->nupdated,
 		    f->nupdated == 1 ? "" : "s", f->npreserved);
 	fputc('\n', out);
+	if (opts->verbose && f->maint.ran)
+		print_maint(out, width, "  maintenance: ", &f->maint);
 	/* A large tag move is a count, not a page of lines (-v lists them). */
 	if (!opts->verbose && f->npreserved > REPORT_MAX_KEPT_LINES) {
 		fprintf(out, "%*s  kept %zu old tips under %s (-v lists them)\n",
@@ -195,6 +228,14 @@ report_text(FILE *out, const struct report_ctx *ctx)
 			fprintf(err, "%s: release check failed: %s\n", name, msg);
 		} else if (!ctx->quiet && r->release.result != RELEASE_SKIPPED) {
 			print_release(out, r, width);
+		}
+		if (r->gc.result == GC_ERROR) {
+			util_sanitize(name, sizeof(name), r->spec->name);
+			util_sanitize(msg, sizeof(msg), r->gc.error != NULL ?
+			    r->gc.error : "unknown error");
+			fprintf(err, "%s: gc failed: %s\n", name, msg);
+		} else if (!ctx->quiet && r->gc.result != GC_SKIPPED) {
+			print_gc(out, r, width);
 		}
 		if (r->verified)
 			print_licenses(out, err, r, width, ctx);

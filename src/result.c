@@ -31,6 +31,45 @@ oid_or_null(const char *hex)
 }
 
 json_t *
+maint_report_to_json(const struct maint_report *m)
+{
+	return json_pack("{s:I, s:I, s:I}", "packs_before",
+	    (json_int_t)m->packs_before, "packs_after",
+	    (json_int_t)m->packs_after, "refs_packed",
+	    (json_int_t)m->refs_packed);
+}
+
+void
+maint_report_from_json(struct maint_report *m, const json_t *obj)
+{
+	m->ran = json_is_object(obj);
+	m->packs_before = (size_t)json_integer_value(json_object_get(obj,
+	    "packs_before"));
+	m->packs_after = (size_t)json_integer_value(json_object_get(obj,
+	    "packs_after"));
+	m->refs_packed = (size_t)json_integer_value(json_object_get(obj,
+	    "refs_packed"));
+}
+
+const char *
+gc_result_name(enum gc_result r)
+{
+	static const char *const names[] = { "skipped", "done", "unchanged",
+	    "no-mirror", "error" };
+
+	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
+json_t *
+gc_report_to_json(const struct gc_report *g)
+{
+	return json_pack("{s:s, s:s?, s:o, s:f}", "result",
+	    gc_result_name(g->result), "error", g->error, "maintenance",
+	    maint_report_to_json(&g->maint), "seconds",
+	    (double)(long long)(g->seconds * 1000) / 1000);
+}
+
+json_t *
 fetch_report_to_json(const struct fetch_report *f)
 {
 	json_t *obj, *updated, *preserved;
@@ -67,10 +106,8 @@ fetch_report_to_json(const struct fetch_report *f)
 	    json_object_set_new(obj, "received_objects",
 	    json_integer((json_int_t)f->received_objects)) == -1 ||
 	    json_object_set_new(obj, "seconds", json_real((double)(long long)(f->seconds * 1000) / 1000)) == -1 ||
-	    (f->refs_packed > 0 && json_object_set_new(obj, "maintenance",
-	    json_pack("{s:I, s:I, s:I}", "packs_before", (json_int_t)f->packs,
-	    "packs_after", (json_int_t)f->packs, "refs_packed",
-	    (json_int_t)f->refs_packed)) == -1)) {
+	    (f->maint.ran && json_object_set_new(obj, "maintenance",
+	    maint_report_to_json(&f->maint)) == -1)) {
 		/* json_object_set_new() took the arrays, or freed them. */
 		json_decref(obj);
 		return NULL;
@@ -140,11 +177,7 @@ fetch_report_from_json(struct fetch_report *f, const json_t *obj)
 	f->received_objects = (uint64_t)json_integer_value(
 	    json_object_get(obj, "received_objects"));
 	f->seconds = json_real_value(json_object_get(obj, "seconds"));
-	v = json_object_get(obj, "maintenance");
-	f->refs_packed = (size_t)json_integer_value(json_object_get(v,
-	    "refs_packed"));
-	f->packs = (size_t)json_integer_value(json_object_get(v,
-	    "packs_before"));
+	maint_report_from_json(&f->maint, json_object_get(obj, "maintenance"));
 
 	arr = json_object_get(obj, "updated");
 	if (json_array_size(arr) > 0) {
@@ -344,6 +377,7 @@ repo_result_clear(struct repo_result *r)
 
 	fetch_report_clear(&r->fetch);
 	release_report_clear(&r->release);
+	free(r->gc.error);
 	repo_result_clear_licenses(r);
 	json_decref(r->state);
 	free(r->state_note);
@@ -378,7 +412,8 @@ result_exit_status(const struct repo_result *results, size_t n)
 	/* A license failure (1) wins over a fetch failure (3). */
 	for (size_t i = 0; i < n; i++) {
 		if ((results[i].fetch.result == FETCH_ERROR ||
-		    results[i].release.result == RELEASE_ERROR) && status == 0)
+		    results[i].release.result == RELEASE_ERROR ||
+		    results[i].gc.result == GC_ERROR) && status == 0)
 			status = 3;
 		for (size_t j = 0; j < results[i].nlicenses; j++)
 			if (results[i].licenses[j].verdict != VERDICT_OK)

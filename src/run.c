@@ -9,6 +9,7 @@
 
 #include "github.h"
 #include "lock.h"
+#include "maint.h"
 #include "mirror.h"
 #include "progress.h"
 #include "record.h"
@@ -318,6 +319,32 @@ run_execute(struct run *run, const struct run_opts *opts)
 	if (err == NULL)
 		err = collect_notes(run, steps);
 	return err;
+}
+
+struct dsm_error *
+run_gc(struct run *run, volatile sig_atomic_t *stop)
+{
+	struct dsm_error *err;
+
+	if ((err = util_mkdir_p(run->cfg->root, 0755)) != NULL ||
+	    (err = lock_acquire(&run->lock, run->cfg->root)) != NULL ||
+	    (err = recover_root(run->cfg->root)) != NULL)
+		return err;
+	for (size_t i = 0; i < run->n && *stop == 0; i++) {
+		struct repo_result *r = &run->repos[i];
+		char *path = mirror_path(run->cfg->root, r->spec->name);
+		double start = util_now();
+		if (path == NULL)
+			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		if ((err = maint_gc(path, &r->gc)) != NULL) {
+			r->gc.result = GC_ERROR;
+			r->gc.error = strdup(err->msg);
+			dsm_error_free(err);
+		}
+		r->gc.seconds = util_now() - start;
+		free(path);
+	}
+	return NULL;
 }
 
 struct dsm_error *

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -209,6 +210,15 @@ util_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+util_kill_point(const char *name)
+{
+	const char *want = getenv("DSMIRROR_TEST_KILL");
+
+	if (want != NULL && strcmp(want, name) == 0)
+		raise(SIGKILL);
 }
 
 void

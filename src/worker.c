@@ -5,7 +5,9 @@
  *   {"progress": [phase, received, total, deltas done, deltas, bytes]}
  *   {"fetch": <fetch report, as result.c encodes it>}
  * The parent multiplexes the pipes with poll(), counts every line as a sign
- * of life, and kills a child that stays silent for longer than the timeout.
+ * of life, and kills a child that stays silent for longer than the timeout
+ * while it talks to the network (not once it reports PHASE_MAINTAINING:
+ * packing is local work that libgit2 does without a word).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +37,7 @@ struct slot {
 	size_t index;
 	double last_heard;
 	int timed_out;
+	int local;		/* maintaining: not watched for silence */
 	int got_result;
 	char *buf;
 	size_t len;
@@ -152,6 +155,7 @@ spawn(struct pool *pool, struct slot *slot, size_t index)
 	slot->index = index;
 	slot->last_heard = util_now();
 	slot->timed_out = 0;
+	slot->local = 0;
 	slot->got_result = 0;
 	slot->len = 0;
 	pool->active++;
@@ -188,8 +192,7 @@ handle_line(struct pool *pool, struct slot *slot, const char *line,
 	msg = json_loadb(line, len, 0, &jerr);
 	if (msg == NULL)
 		return;
-	if ((v = json_object_get(msg, "progress")) != NULL &&
-	    opts->on_progress != NULL) {
+	if ((v = json_object_get(msg, "progress")) != NULL) {
 		struct fetch_progress p = {
 			.phase = (enum fetch_phase)json_integer_value(
 			    json_array_get(v, 0)),
@@ -204,7 +207,10 @@ handle_line(struct pool *pool, struct slot *slot, const char *line,
 			.received_bytes = (uint64_t)json_integer_value(
 			    json_array_get(v, 5)),
 		};
-		opts->on_progress(slot->index, &p, opts->payload);
+		/* Local work, the network done: --timeout is for transfers. */
+		slot->local = p.phase == PHASE_MAINTAINING;
+		if (opts->on_progress != NULL)
+			opts->on_progress(slot->index, &p, opts->payload);
 	} else if ((v = json_object_get(msg, "fetch")) != NULL) {
 		fetch_report_clear(&r->fetch);
 		if (fetch_report_from_json(&r->fetch, v) == -1)
@@ -302,7 +308,8 @@ wait_round(struct pool *pool)
 		struct slot *s = &pool->slots[i];
 		if (s->pid <= 0)
 			continue;
-		double left = s->last_heard + pool->opts->timeout - now;
+		double left = s->local ? wait :
+		    s->last_heard + pool->opts->timeout - now;
 		if (!s->timed_out && (left <= 0 || stopping(pool))) {
 			s->timed_out = !stopping(pool);
 			kill(s->pid, SIGKILL);
