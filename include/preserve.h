@@ -51,4 +51,18 @@ int preserve_needed(const struct preserved *kept, const char *name,
 struct dsm_error *preserve_tip(struct fetch_report *out, struct preserved *kept,
     const char *name, const git_oid *oid, time_t now);
 
+/*
+ * For an update written at once into packed-refs (mirror_int.h's
+ * packed_write()): preserve_folder() returns a folder
+ * MIRROR_PRESERVE_NS<stamp of now>/ (or <stamp>.1/, ...) that no ref of the
+ * sorted all uses (caller frees; NULL when none or out of memory), and
+ * preserve_add() is preserve_tip() that adds <folder><name> to batch
+ * rather than writing it.
+ */
+struct reflist;
+char *preserve_folder(const struct reflist *all, time_t now);
+struct dsm_error *preserve_add(struct fetch_report *out,
+    struct preserved *kept, const char *name, const git_oid *oid,
+    const char *folder, struct reflist *batch);
+
 #endif

@@ -36,6 +36,12 @@
 
 /* A mirror with more refs than this is refused rather than half-handled. */
 #define MIRROR_MAX_REFS		1000000
+/*
+ * An update that writes more refs than this writes them all at once into
+ * packed-refs (packed.c): one fsync, not two per ref, and no loose files
+ * for maintenance to pack afterwards.
+ */
+#define MIRROR_BATCH_REFS	64
 
 struct fetch {
 	const struct mirror_opts *opts;
@@ -51,6 +57,7 @@ struct fetch {
 	struct fetch_progress progress;
 	double last_progress;
 	int tried_agent;		/* ssh agent asked once already */
+	int cloning;			/* into a new, unseen repository */
 	char url[CONFIG_MAX_URL + 1];	/* without credentials, for messages */
 };
 
@@ -567,6 +574,127 @@ write_ref(struct fetch *f, const char *name, const git_oid *old,
 }
 
 /*
+ * Step 4 of a clone: every upstream ref written at once into packed-refs,
+ * as git clone does (packed.c), not as thousands of loose files.
+ */
+static struct dsm_error *
+clone_refs(struct fetch *f)
+{
+	struct dsm_error *err;
+
+	if ((err = packed_write(f->repo, &f->upstream)) != NULL)
+		return err;
+	for (size_t i = 0; i < f->upstream.n; i++)
+		if (i == 0 || strcmp(f->upstream.v[i].name,
+		    f->upstream.v[i - 1].name) != 0)
+			if ((err = note_update(f, f->upstream.v[i].name, NULL,
+			    &f->upstream.v[i].oid)) != NULL)
+				return err;
+	return NULL;
+}
+
+/* The ref writes steps 3 and 4 of an update make, about (2 per move). */
+static size_t
+count_writes(const struct fetch *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->local.n; i++)
+		if (reflist_find(&f->upstream, f->local.v[i].name) == NULL)
+			n += 2;
+	for (size_t i = 0; i < f->upstream.n; i++) {
+		const struct ref *l = reflist_find(&f->local,
+		    f->upstream.v[i].name);
+		if (l == NULL)
+			n++;
+		else if (!git_oid_equal(&l->oid, &f->upstream.v[i].oid))
+			n += 2;
+	}
+	return n;
+}
+
+/* The entry of name in the sorted all, which still points at old. */
+static struct dsm_error *
+expect(struct ref **out, struct reflist *all, const char *name,
+    const git_oid *old)
+{
+	*out = (struct ref *)reflist_find(all, name);
+	if ((old == NULL && *out == NULL) ||
+	    (old != NULL && *out != NULL && git_oid_equal(&(*out)->oid, old)))
+		return NULL;
+	return dsm_error_new(DSM_ERR_SYSTEM, "%s changed while dsmirror "
+	    "updated it", name);
+}
+
+/*
+ * Steps 3 and 4 of a large update, in one write (packed.c): the tips to
+ * keep and the refs to delete, create and move, all at once.
+ */
+static struct dsm_error *
+apply_refs_packed(struct fetch *f, time_t now)
+{
+	struct reflist all = { 0 }, added = { 0 };
+	struct dsm_error *err;
+	struct ref *r;
+	char *folder = NULL;
+
+	if ((err = packed_read(f->repo, &all)) != NULL)
+		goto done;
+	if ((folder = preserve_folder(&all, now)) == NULL) {
+		err = dsm_error_new(DSM_ERR_SYSTEM, "no free name under %s",
+		    MIRROR_PRESERVE_NS);
+		goto done;
+	}
+	for (size_t i = 0; err == NULL && i < f->local.n; i++) {
+		const struct ref *l = &f->local.v[i];
+		const struct ref *u = reflist_find(&f->upstream, l->name);
+		report_progress(f, PHASE_UPDATING);
+		if (preserve_needed(f->preserved, l->name, &l->oid,
+		    u != NULL ? &u->oid : NULL))
+			err = preserve_add(f->out, f->preserved, l->name,
+			    &l->oid, folder, &added);
+	}
+	for (size_t i = 0; err == NULL && i < f->local.n; i++) {
+		const struct ref *l = &f->local.v[i];
+		if (reflist_find(&f->upstream, l->name) != NULL)
+			continue;
+		if ((err = expect(&r, &all, l->name, &l->oid)) == NULL) {
+			memset(&r->oid, 0, sizeof(r->oid));	/* deleted */
+			err = note_update(f, l->name, &l->oid, NULL);
+		}
+	}
+	for (size_t i = 0; err == NULL && i < f->upstream.n; i++) {
+		const struct ref *u = &f->upstream.v[i];
+		const struct ref *l = reflist_find(&f->local, u->name);
+		report_progress(f, PHASE_UPDATING);
+		if (l != NULL && git_oid_equal(&l->oid, &u->oid))
+			continue;
+		if ((err = expect(&r, &all, u->name,
+		    l != NULL ? &l->oid : NULL)) != NULL)
+			break;
+		if (l != NULL)
+			r->oid = u->oid;
+		else
+			err = reflist_add(&added, u->name, &u->oid);
+		if (err == NULL)
+			err = note_update(f, u->name, l != NULL ? &l->oid : NULL,
+			    &u->oid);
+	}
+	for (size_t i = 0; err == NULL && i < added.n; i++)
+		err = reflist_add(&all, added.v[i].name, &added.v[i].oid);
+	if (err != NULL)
+		goto done;
+	reflist_sort(&all);
+	report_progress(f, PHASE_UPDATING);
+	err = packed_write(f->repo, &all);
+done:
+	free(folder);
+	reflist_free(&all);
+	reflist_free(&added);
+	return err;
+}
+
+/*
  * Steps 3 and 4: preserve every old tip that would become unreachable, then
  * delete, then create and move refs (deleting first frees names that a new
  * ref may need, e.g. refs/heads/a replaced by refs/heads/a/b).
@@ -578,8 +706,12 @@ apply_refs(struct fetch *f)
 	time_t now = time(NULL);
 
 	report_progress(f, PHASE_UPDATING);
+	if (f->cloning)
+		return clone_refs(f);
 	if ((err = preserve_load(&f->preserved, f->repo)) != NULL)
 		return err;
+	if (count_writes(f) > MIRROR_BATCH_REFS)
+		return apply_refs_packed(f, now);
 	/*
 	 * report_progress() in each loop is the worker's heartbeat: the
 	 * watchdog must not take thousands of ref updates for a stall.
@@ -741,7 +873,6 @@ clone(struct fetch *f, const char *path)
 {
 	git_repository_init_options iopts;
 	struct dsm_error *err = NULL;
-	git_refdb *refdb = NULL;
 	char *tmp;
 	int changed;
 
@@ -779,15 +910,10 @@ clone(struct fetch *f, const char *path)
 		    "cannot create the mirror");
 		goto done;
 	}
+	f->cloning = 1;
 	if ((err = sync_refs(f, &changed)) != NULL)
 		goto done;
-	/* Packed refs, as git clone writes them: one file, not thousands. */
 	report_progress(f, PHASE_MAINTAINING);
-	if (git_repository_refdb(&refdb, f->repo) < 0 ||
-	    git_refdb_compress(refdb) < 0) {
-		err = mirror_git_fail(DSM_ERR_SYSTEM, "cannot pack refs");
-		goto done;
-	}
 	if ((err = util_fsync_tree(tmp)) != NULL)
 		goto done;
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
@@ -808,7 +934,6 @@ clone(struct fetch *f, const char *path)
 	f->out->result = FETCH_CLONED;
 	err = read_head(f);
 done:
-	git_refdb_free(refdb);
 	if (err != NULL) {
 		struct dsm_error *rmerr = util_remove_tree(tmp);
 		dsm_error_free(rmerr);

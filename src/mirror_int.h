@@ -2,7 +2,8 @@
  * mirror_int.h - what mirror.c and preserve.c share: a sorted list of refs
  * (name and object id) and libgit2's last error as a dsmirror error.
  *
- * Private to src/mirror.c, src/preserve.c and src/haves.c (mirror.c defines it):
+ * Private to src/mirror.c, src/preserve.c, src/haves.c and src/packed.c
+ * (mirror.c defines the reflist and mirror_git_fail):
  * nothing else includes it.  The contracts are include/mirror.h and
  * include/preserve.h.
  */
@@ -45,6 +46,19 @@ void reflist_sort(struct reflist *l);
  * name it may be any: the others are next to it.  Owned by l.
  */
 const struct ref *reflist_find(const struct reflist *l, const char *name);
+
+/*
+ * packed.c: many refs written at once into packed-refs (see there).
+ * packed_read() adds every direct ref of repo, loose or packed, to *all
+ * (zeroed at first) and sorts it.  packed_write() makes the sorted all the
+ * repository's direct refs, an entry with a zero oid deleted: packed-refs
+ * written whole, fsynced and renamed, then the loose files of all's names
+ * removed.  Both return NULL or an error (packed_write: before the rename,
+ * nothing changed).
+ */
+struct dsm_error *packed_read(git_repository *repo, struct reflist *all);
+struct dsm_error *packed_write(git_repository *repo,
+    const struct reflist *all);
 
 /*
  * Returns an error of kind saying "what: " and libgit2's last message

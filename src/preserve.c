@@ -100,11 +100,34 @@ already_preserved(const struct preserved *kept, const char *name,
 	return 0;
 }
 
+/* Appends the kept tip to the report; takes as over. */
+static struct dsm_error *
+record(struct fetch_report *out, const char *name, char *as,
+    const git_oid *oid)
+{
+	struct ref_preserved *p;
+
+	p = realloc(out->preserved, (out->npreserved + 1) * sizeof(*p));
+	if (p == NULL) {
+		free(as);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	out->preserved = p;
+	p = &out->preserved[out->npreserved];
+	if ((p->ref = strdup(name)) == NULL) {
+		free(as);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	p->as = as;
+	git_oid_tostr(p->oid, sizeof(p->oid), oid);
+	out->npreserved++;
+	return NULL;
+}
+
 struct dsm_error *
 preserve_tip(struct fetch_report *out, struct preserved *kept,
     const char *name, const git_oid *oid, time_t now)
 {
-	struct ref_preserved *p;
 	git_reference *ref;
 	char stamp[17], *as = NULL;
 	int rc = -1;
@@ -133,19 +156,57 @@ preserve_tip(struct fetch_report *out, struct preserved *kept,
 		return mirror_git_fail(DSM_ERR_SYSTEM,
 		    "cannot preserve old tip");
 	}
-	p = realloc(out->preserved, (out->npreserved + 1) * sizeof(*p));
-	if (p == NULL) {
-		free(as);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	return record(out, name, as, oid);
+}
+
+/* Whether some ref of the sorted all starts with prefix. */
+static int
+prefix_used(const struct reflist *all, const char *prefix)
+{
+	size_t lo = 0, hi = all->n, len = strlen(prefix);
+
+	while (lo < hi) {	/* the first name >= prefix */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(all->v[mid].name, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	out->preserved = p;
-	p = &out->preserved[out->npreserved];
-	if ((p->ref = strdup(name)) == NULL) {
-		free(as);
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	return lo < all->n && strncmp(all->v[lo].name, prefix, len) == 0;
+}
+
+char *
+preserve_folder(const struct reflist *all, time_t now)
+{
+	char stamp[17], *dir = NULL;
+
+	util_utc_stamp(stamp, now);
+	for (int i = 0; i < PRESERVE_MAX_TRIES; i++) {
+		free(dir);
+		dir = i == 0 ? util_printf(MIRROR_PRESERVE_NS "%s/", stamp) :
+		    util_printf(MIRROR_PRESERVE_NS "%s.%d/", stamp, i);
+		if (dir == NULL || !prefix_used(all, dir))
+			return dir;
 	}
-	p->as = as;
-	git_oid_tostr(p->oid, sizeof(p->oid), oid);
-	out->npreserved++;
+	free(dir);
 	return NULL;
+}
+
+struct dsm_error *
+preserve_add(struct fetch_report *out, struct preserved *kept,
+    const char *name, const git_oid *oid, const char *folder,
+    struct reflist *batch)
+{
+	struct dsm_error *err;
+	char *as;
+
+	if (already_preserved(kept, name, oid))
+		return NULL;
+	if ((as = util_printf("%s%s", folder, name)) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if ((err = reflist_add(batch, as, oid)) != NULL) {
+		free(as);
+		return err;
+	}
+	return record(out, name, as, oid);
 }

@@ -35,17 +35,26 @@ assert_empty "$T/err"
 assert_refs_equal "$up" "$ROOT/R.git"
 fsck_all "$ROOT"
 
-# 40 more tags (packed by that fetch, past 64 loose refs), then all moved: 40
-# moved tags and 40 preserved tips written loose, past 64: the update packs them
-# (libgit2's packed-refs) and reports it; every ref still reads the same.
+# 40 more tags, written loose beside the 36 loose files the moves above left:
+# past 64 (MAINT_MAX_LOOSE_REFS), the update packs them with libgit2
+# (packed-refs) and reports it.
 for i in $(seq 1 40); do git -C "$up" tag "p$i" main~1; done
-dsm -q fetch || fail "fetch of 40 new tags failed"
+dsm fetch --json >"$T/out" || fail "fetch of 40 new tags failed"
+[ "$(json_get "repo('R')['fetch']['maintenance']['refs_packed']")" = 76 ] ||
+	fail "the report does not say the refs were packed: $(cat "$T/out")"
+loose=$(find "$ROOT/R.git/refs" -type f | wc -l)
+[ "$loose" = 0 ] || fail "$loose loose ref files left after the update"
+# All 40 moved: 80 ref writes (40 tips kept, 40 moves), past 64
+# (MIRROR_BATCH_REFS): written at once into packed-refs, no loose file made,
+# nothing left for maintenance; every ref reads as upstream's.
 for i in $(seq 1 40); do git -C "$up" tag -f "p$i" main >/dev/null; done
 dsm fetch --json >"$T/out" || fail "fetch of the 40 tag moves failed"
 loose=$(find "$ROOT/R.git/refs" -type f | wc -l)
-[ "$loose" -le 64 ] || fail "$loose loose ref files left after the update"
-[ "$(json_get "repo('R')['fetch']['maintenance']['refs_packed']")" = 80 ] ||
-	fail "the report does not say the refs were packed: $(cat "$T/out")"
+[ "$loose" = 0 ] || fail "$loose loose ref files after a batched update"
+[ "$(json_get "'maintenance' in repo('R')['fetch']")" = false ] ||
+	fail "maintenance ran after a batched update: $(cat "$T/out")"
+[ "$(json_get "len(repo('R')['fetch']['preserved'])")" = 40 ] ||
+	fail "the report does not list the 40 kept tips: $(cat "$T/out")"
 assert_refs_equal "$up" "$ROOT/R.git"
 [ "$(git -C "$ROOT/R.git" for-each-ref refs/dsmirror/preserved | wc -l)" = 64 ] ||
 	fail "expected 64 preserved tips"
