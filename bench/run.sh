@@ -36,6 +36,7 @@
 #   BENCH_VERIFY=0   skip bench/verify.sh (its own settings: BENCH_VERIFY_*)
 #   BENCH_RELEASES=0 skip bench/releases.sh (its own settings: BENCH_RELEASES_*)
 #   BENCH_LONGRUN=0  skip bench/longrun.sh (its own settings: BENCH_LONGRUN_*)
+#   BENCH_TAGS=0     skip bench/tags.sh (its own settings: BENCH_TAGS_*)
 # Exit status: 0 when every run succeeded (targets missed or not), 1 when a run
 # failed or a mirror was wrong, 2 on bad settings.
 set -euo pipefail
@@ -385,6 +386,22 @@ if [ "${BENCH_LONGRUN:-1}" = 1 ]; then
 		echo "bench: longrun.sh wrote no summary (exit $rc)" >&2
 	fi
 	[ "$rc" = 0 ] || FAILED=1
+fi
+
+# ---------------------------------------------------------------- many refs
+
+# bench/tags.sh: 10,000 tags, dsmirror against git; its summary is appended.
+if [ "${BENCH_TAGS:-1}" = 1 ]; then
+	say ""
+	rc=0
+	DSMIRROR=$DSMIRROR TMPDIR=$W BENCH_TAGS_RESULTS=$W/results-tags.txt \
+		"$BENCH_DIR/tags.sh" >/dev/null || rc=$?
+	if [ -s "$W/results-tags.txt" ]; then
+		{ echo; cat "$W/results-tags.txt"; } >>"$RESULTS"
+	else
+		echo "bench: tags.sh wrote no summary (exit $rc)" >&2
+	fi
+	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
 fi
 
 [ "$FAILED" = 0 ] || { echo "bench: some runs failed (see above)" >&2; exit 1; }

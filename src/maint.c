@@ -109,6 +109,36 @@ count_files(const char *dir, size_t limit, int depth)
 	return n;
 }
 
+/*
+ * Removes the folders below dir left empty by packing, deepest first, but
+ * the top ones (refs/heads, refs/tags, ...): a year of preserved tips would
+ * otherwise leave thousands that every listing of the refs walks.
+ */
+static void
+prune_dirs(const char *dir, int depth)
+{
+	struct dirent *e;
+	DIR *d;
+
+	if (depth > MAINT_MAX_REF_DEPTH || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *sub;
+		struct stat st;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((sub = util_path_join(dir, e->d_name)) == NULL)
+			break;
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+			prune_dirs(sub, depth + 1);
+			if (depth > 0)
+				rmdir(sub);	/* fails, as it should, if used */
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
 static int
 has_suffix(const char *s, const char *suffix)
 {
@@ -333,6 +363,7 @@ pack_refs(git_repository *repo, const char *refsdir, enum maint_mode mode,
 		return fail("cannot pack refs");
 	}
 	git_refdb_free(refdb);
+	prune_dirs(refsdir, 0);
 	out->refs_packed = loose - count_files(refsdir, (size_t)-1 / 2, 0);
 	out->ran = out->ran || out->refs_packed > 0;
 	return NULL;

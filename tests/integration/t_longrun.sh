@@ -7,7 +7,8 @@
 # offered the oldest ref tips first and settled on the first 20 the server
 # acknowledged: past 20 refs the server resent every commit since then); the
 # mirror holds at most 16 packs (MAINT_MAX_PACKS) and 64 loose ref files
-# (MAINT_MAX_LOOSE_REFS). At the end every preserved tip reaches its history
+# (MAINT_MAX_LOOSE_REFS), and the folders packing empties do not pile up
+# under refs/. At the end every preserved tip reaches its history
 # and git fsck --strict is clean (issue 13).
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
@@ -41,6 +42,8 @@ for i in $(seq 1 "$cycles"); do
 	[ "$packs" -le 16 ] || fail "cycle $i: $packs packs, more than the bound of 16"
 	loose=$(find "$m/refs" -type f | wc -l)
 	[ "$loose" -le 64 ] || fail "cycle $i: $loose loose ref files, more than 64"
+	dirs=$(find "$m/refs" -mindepth 2 -type d | wc -l)
+	[ "$dirs" -le 96 ] || fail "cycle $i: $dirs folders under refs/ (packing leaves them empty)"
 	[ "$after" != 1 ] || consolidated=$((consolidated + 1))
 	[ "$refs_packed" = 0 ] || packed=$((packed + 1))
 done
