@@ -219,6 +219,11 @@ test_result_names(void **state)
 	    "unchanged");
 	assert_string_equal(release_result_name(RELEASE_NONE), "none");
 	assert_string_equal(release_result_name(RELEASE_ERROR), "error");
+	assert_string_equal(gc_result_name(GC_SKIPPED), "skipped");
+	assert_string_equal(gc_result_name(GC_DONE), "done");
+	assert_string_equal(gc_result_name(GC_UNCHANGED), "unchanged");
+	assert_string_equal(gc_result_name(GC_NO_MIRROR), "no-mirror");
+	assert_string_equal(gc_result_name(GC_ERROR), "error");
 }
 
 /* A fetch report with every field set: a new, a moved, a deleted ref. */
@@ -279,6 +284,10 @@ expect_same(const struct fetch_report *a, const struct fetch_report *b)
 	assert_true(a->received_bytes == b->received_bytes);
 	assert_true(a->received_objects == b->received_objects);
 	assert_true(a->seconds == b->seconds);
+	assert_int_equal(a->maint.ran, b->maint.ran);
+	assert_int_equal(a->maint.packs_before, b->maint.packs_before);
+	assert_int_equal(a->maint.packs_after, b->maint.packs_after);
+	assert_int_equal(a->maint.refs_packed, b->maint.refs_packed);
 }
 
 /* to_json, then from_json of the text the pipe carries, must be identity. */
@@ -348,12 +357,65 @@ test_fetch_json_round_trip(void **state)
 		fetch_report_clear(&f);
 	}
 
+	/* Maintenance: reported (and carried over the pipe) only when it ran. */
+	memset(&f, 0, sizeof(f));
+	f.result = FETCH_UPDATED;
+	obj = fetch_report_to_json(&f);
+	assert_null(json_object_get(obj, "maintenance"));
+	json_decref(obj);
+	round_trip(&f);
+	f.maint = (struct maint_report){ 1, 17, 1, 140 };
+	obj = fetch_report_to_json(&f);
+	u = json_object_get(obj, "maintenance");
+	assert_int_equal(json_integer_value(json_object_get(u, "packs_before")),
+	    17);
+	assert_int_equal(json_integer_value(json_object_get(u, "packs_after")),
+	    1);
+	assert_int_equal(json_integer_value(json_object_get(u, "refs_packed")),
+	    140);
+	json_decref(obj);
+	round_trip(&f);
+
 	/* seconds are kept to the millisecond. */
 	memset(&f, 0, sizeof(f));
 	f.seconds = 1.23456;
 	obj = fetch_report_to_json(&f);
 	assert_true(json_real_value(json_object_get(obj, "seconds")) == 1.234);
 	json_decref(obj);
+}
+
+/* gc's JSON entry, and a failed gc's exit status (3, as a failed fetch). */
+static void
+test_gc_report(void **state)
+{
+	struct repo_result r;
+	json_t *obj;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.gc.result = GC_DONE;
+	r.gc.maint = (struct maint_report){ 1, 12, 1, 80 };
+	r.gc.seconds = 0.4567;
+	obj = gc_report_to_json(&r.gc);
+	assert_string_equal(json_string_value(json_object_get(obj, "result")),
+	    "done");
+	assert_true(json_is_null(json_object_get(obj, "error")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(obj,
+	    "maintenance"), "packs_before")), 12);
+	assert_true(json_real_value(json_object_get(obj, "seconds")) == 0.456);
+	json_decref(obj);
+	assert_int_equal(result_exit_status(&r, 1), 0);
+	r.gc.result = GC_NO_MIRROR;
+	assert_int_equal(result_exit_status(&r, 1), 0);
+	r.gc.result = GC_ERROR;
+	r.gc.error = ut_xstrdup("cannot pack refs: disk full");
+	obj = gc_report_to_json(&r.gc);
+	assert_string_equal(json_string_value(json_object_get(obj, "error")),
+	    "cannot pack refs: disk full");
+	json_decref(obj);
+	assert_int_equal(result_exit_status(&r, 1), 3);
+	repo_result_clear(&r);
+	assert_null(r.gc.error);
 }
 
 /* Objects a worker (or anything writing to the pipe) must not get past. */
@@ -467,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_verdict_names),
 		cmocka_unit_test(test_result_names),
 		cmocka_unit_test(test_fetch_json_round_trip),
+		cmocka_unit_test(test_gc_report),
 		cmocka_unit_test(test_fetch_json_refused),
 		cmocka_unit_test(test_release_fail),
 	};
