@@ -84,6 +84,8 @@ enum license_verdict {
 	VERDICT_NOT_EXPECTED,	/* the text is not the license named by spdx */
 	VERDICT_MISSING,	/* no such file at the tip of the branch */
 	VERDICT_NO_MIRROR,	/* no mirror to check (not cloned, unreadable) */
+	VERDICT_DAMAGED,	/* the mirror cannot read the tip commit, the
+				   tree or the blob: its fault, not upstream's */
 };
 
 struct license_report {

@@ -719,7 +719,8 @@ releases_warnings(const json_t *repo, const struct releases_local *l)
 	/* NOASSERTION and null are not an opinion: nothing to disagree with. */
 	if (main != NULL && main->spec->spdx != NULL && spdx != NULL &&
 	    strcmp(spdx, "NOASSERTION") != 0 &&
-	    main->verdict != VERDICT_NO_MIRROR) {
+	    main->verdict != VERDICT_NO_MIRROR &&
+	    main->verdict != VERDICT_DAMAGED) {
 		int same = strcasecmp(spdx, main->spec->spdx) == 0;
 		if (main->verdict == VERDICT_OK && !same)
 			rc |= warn(list, "license", "GitHub detects %s for the "

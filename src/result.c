@@ -299,6 +299,7 @@ static const char *const verdict_names[] = {
 	[VERDICT_NOT_EXPECTED] = "not-expected",
 	[VERDICT_MISSING] = "missing",
 	[VERDICT_NO_MIRROR] = "no-mirror",
+	[VERDICT_DAMAGED] = "damaged",
 };
 
 const char *

@@ -37,28 +37,74 @@ git_message(const char *what)
 	return util_printf("%s: %s", what, safe);
 }
 
-/* Finds the commit at the tip of the verified branch. */
+/* What the person is told to do about a damaged mirror. */
+#define VERIFY_DAMAGED_HINT	"the mirror is damaged, not upstream: restore " \
+	"it from a backup, or move it away and run dsmirror fetch to clone it " \
+	"again"
+
+/*
+ * Finds the commit at the tip of the verified branch: 0, GIT_ENOTFOUND when
+ * there is no such branch (or HEAD is unborn: an empty mirror), or
+ * VERIFY_DAMAGED when the ref cannot be read or names an object the
+ * mirror cannot read (*why then says which, for the caller to free).
+ */
+#define VERIFY_DAMAGED	(-1000)
 static int
-tip_commit(git_commit **out, git_repository *repo, const struct repo_spec *s)
+tip_commit(git_commit **out, git_repository *repo, const struct repo_spec *s,
+    char **why)
 {
+	char *name = s->branch != NULL ?
+	    util_printf("refs/heads/%s", s->branch) : strdup("HEAD");
 	git_object *obj;
-	char *spec;
+	git_oid id;
 	int rc;
 
-	spec = s->branch != NULL ?
-	    util_printf("refs/heads/%s^{commit}", s->branch) :
-	    util_printf("HEAD^{commit}");
-	if (spec == NULL)
+	*why = NULL;
+	if (name == NULL)
 		return -1;
-	rc = git_revparse_single(&obj, repo, spec);
-	free(spec);
-	if (rc < 0)
+	rc = git_reference_name_to_id(&id, repo, name);
+	if (rc == GIT_ENOTFOUND) {
+		free(name);
 		return rc;
-	*out = (git_commit *)obj;
+	}
+	if (rc < 0) {
+		*why = git_message(name);
+		free(name);
+		return VERIFY_DAMAGED;
+	}
+	obj = NULL;
+	rc = git_object_lookup(&obj, repo, &id, GIT_OBJECT_ANY);
+	if (rc == 0)
+		rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc < 0) {
+		char what[300];
+		snprintf(what, sizeof(what), "cannot read the tip commit %.12s "
+		    "of %s", git_oid_tostr_s(&id), name);
+		*why = git_message(what);
+		free(name);
+		return VERIFY_DAMAGED;
+	}
+	free(name);
 	return 0;
 }
 
-/* Reads path in commit's tree: 0, GIT_ENOTFOUND, or another error. */
+/*
+ * Whether libgit2's last error is the path's absence from a tree (a file
+ * upstream does not have), not an object the mirror cannot read.
+ */
+static int
+path_absent(int rc)
+{
+	const git_error *e = git_error_last();
+
+	return rc == GIT_ENOTFOUND && e != NULL && e->klass == GIT_ERROR_TREE;
+}
+
+/*
+ * Reads path in commit's tree: 0, GIT_ENOTFOUND (no such file), or
+ * VERIFY_DAMAGED (the tree or the blob cannot be read).
+ */
 static int
 read_file(struct text *t, git_repository *repo, const git_commit *commit,
     const char *path, git_oid *blob_id)
@@ -71,12 +117,12 @@ read_file(struct text *t, git_repository *repo, const git_commit *commit,
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if ((rc = git_commit_tree(&tree, commit)) < 0)
-		return rc;
+	if (git_commit_tree(&tree, commit) < 0)
+		return VERIFY_DAMAGED;
 	rc = git_tree_entry_bypath(&entry, tree, path);
 	git_tree_free(tree);
 	if (rc < 0)
-		return rc;
+		return path_absent(rc) ? GIT_ENOTFOUND : VERIFY_DAMAGED;
 	/* A folder or a submodule at that path is not a license file. */
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
 		git_tree_entry_free(entry);
@@ -93,13 +139,14 @@ read_file(struct text *t, git_repository *repo, const git_commit *commit,
 	rc = git_odb_read_header(&size, &type, odb, blob_id);
 	git_odb_free(odb);
 	if (rc < 0)
-		return rc;
+		return VERIFY_DAMAGED;
 	if (size > LICENSE_MAX_SIZE) {
 		t->len = size;
 		return 0;
 	}
-	if ((rc = git_blob_lookup(&t->blob, repo, blob_id)) < 0)
-		return rc;
+	/* libgit2 checks the object's hash as it reads it (strict). */
+	if (git_blob_lookup(&t->blob, repo, blob_id) < 0)
+		return VERIFY_DAMAGED;
 	t->data = git_blob_rawcontent(t->blob);
 	t->len = (size_t)git_blob_rawsize(t->blob);
 	return 0;
@@ -173,6 +220,14 @@ verify_file(struct license_report *l, git_repository *repo,
 		    l->spec->path);
 		return NULL;
 	}
+	if (rc == VERIFY_DAMAGED) {
+		char *msg = git_message(l->spec->path);
+		l->verdict = VERDICT_DAMAGED;
+		l->detail = msg != NULL ? util_printf("cannot read %s; %s",
+		    msg, VERIFY_DAMAGED_HINT) : NULL;
+		free(msg);
+		return NULL;
+	}
 	if (rc < 0) {
 		l->verdict = VERDICT_MISSING;
 		l->detail = git_message("cannot read the file");
@@ -231,12 +286,18 @@ nomem:
 }
 
 static void
-no_mirror(struct repo_result *r, const char *why)
+set_all(struct repo_result *r, enum license_verdict v, const char *why)
 {
 	for (size_t i = 0; i < r->nlicenses; i++) {
-		r->licenses[i].verdict = VERDICT_NO_MIRROR;
+		r->licenses[i].verdict = v;
 		r->licenses[i].detail = why != NULL ? strdup(why) : NULL;
 	}
+}
+
+static void
+no_mirror(struct repo_result *r, const char *why)
+{
+	set_all(r, VERDICT_NO_MIRROR, why);
 }
 
 struct dsm_error *
@@ -249,7 +310,8 @@ verify_global_init(void)
 	 * verify only reads, and libgit2 runs nothing a repository's config
 	 * names, so another owner is no risk here (fetch refuses it).
 	 */
-	if (git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0) < 0)
+	if (git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0) < 0 ||
+	    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1) < 0)
 		return dsm_error_new(DSM_ERR_SYSTEM, "cannot set libgit2 options");
 	return NULL;
 }
@@ -263,6 +325,7 @@ verify_repo(struct repo_result *r, const char *root)
 	git_commit *tip = NULL;
 	struct stat st;
 	char *path, *why;
+	int rc;
 
 	r->licenses = calloc(spec->nlicenses + 1, sizeof(*r->licenses));
 	if (r->licenses == NULL)
@@ -287,7 +350,15 @@ verify_repo(struct repo_result *r, const char *root)
 		free(why);
 		goto done;
 	}
-	if (tip_commit(&tip, repo, spec) < 0) {
+	if ((rc = tip_commit(&tip, repo, spec, &why)) == VERIFY_DAMAGED) {
+		char *msg = why != NULL ? util_printf("%s; %s", why,
+		    VERIFY_DAMAGED_HINT) : NULL;
+		set_all(r, VERDICT_DAMAGED, msg);
+		free(msg);
+		free(why);
+		goto done;
+	}
+	if (rc < 0) {
 		why = spec->branch != NULL ?
 		    util_printf("the mirror has no branch %s", spec->branch) :
 		    util_printf("the mirror's HEAD names no commit");
