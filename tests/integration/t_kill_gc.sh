@@ -11,8 +11,11 @@ make_upstream r
 up=$T/upstream/r.git m=$ROOT/r.git
 write_config "$CONFIG" r="file://$up"
 dsm -q fetch || fail "first fetch failed"
-add_big_commit r 4
-dsm -q fetch || fail "fetch of 4 MB failed"
+# Under valgrind (DSMIRROR_SLOW > 1) less of everything: the same moments.
+per=3 mb=4 delays="0.05 0.15 0.3 0.6" rounds=4
+[ "$SLOW" -le 1 ] || { per=2 mb=1 delays="0.5 2" rounds=2; }
+add_big_commit r "$mb"
+dsm -q fetch || fail "fetch of $mb MB failed"
 
 u=0
 updates() {   # updates N: N updates, a pack each, feature force-pushed in each
@@ -48,7 +51,7 @@ finished() {
 
 # Each moment between two writes of gc (maint.c's kill points).
 for point in maint-refs-packed maint-pack-written maint-pack-removing maint-packs-removed; do
-	updates 3
+	updates "$per"
 	before=$(all_refs)
 	assert_exit 137 env DSMIRROR_TEST_KILL=$point "$DSMIRROR" -c "$CONFIG" gc
 	whole "killed at $point"
@@ -61,7 +64,11 @@ done
 
 # The same in a fetch's own maintenance, past 16 packs: the worker is killed
 # after the new pack is written; the next run, with nothing to fetch, finishes.
-updates 15
+# 15 more packs, each of one object the mirror has (git pack-objects: quicker
+# than 15 updates), then an update.
+for c in $(git -C "$m" rev-list --objects --all | head -15 | cut -d' ' -f1); do
+	echo "$c" | git -C "$m" pack-objects -q "$m/objects/pack/pack" >/dev/null
+done
 before=$(all_refs)
 [ "$(packs)" = 16 ] || fail "expected 16 packs before the fetch's maintenance"
 git -C "$up" update-ref refs/heads/main "$(upstream_commit r main "last")"
@@ -74,8 +81,8 @@ assert_exit 0 dsm -q fetch
 finished "the fetch after"
 
 # Killed by the clock, wherever gc is then.
-for delay in 0.05 0.15 0.3 0.6; do
-	updates 3
+for delay in $delays; do
+	updates "$per"
 	before=$(all_refs)
 	spawn "$DSMIRROR" -c "$CONFIG" gc
 	sleep "$delay"
@@ -101,8 +108,8 @@ done
 	done
 ) &
 cloner=$!
-for round in 1 2 3 4; do
-	updates 3
+for round in $(seq 1 "$rounds"); do
+	updates "$per"
 	dsm -q gc || fail "gc $round with clones running failed"
 done
 touch "$T/clones.stop"

@@ -49,7 +49,8 @@ for i in $(seq 1 "$cycles"); do
 done
 [ "$consolidated" -ge $((cycles / 17)) ] ||
 	fail "packs consolidated $consolidated times in $cycles cycles"
-[ "$packed" -ge 1 ] || fail "loose refs never packed in $cycles cycles"
+# (32 cycles leave fewer than 64 loose refs: nothing to pack under valgrind.)
+[ "$cycles" -lt 100 ] || [ "$packed" -ge 1 ] || fail "loose refs never packed in $cycles cycles"
 preserved=$(git -C "$m" for-each-ref --format='%(objectname)' refs/dsmirror/preserved)
 [ "$(echo "$preserved" | wc -l)" -ge $((cycles / 3)) ] ||
 	fail "expected $((cycles / 3)) preserved tips"
