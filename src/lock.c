@@ -11,11 +11,31 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "recover.h"
 #include "util.h"
 
 struct lock {
 	int fd;
 };
+
+/*
+ * When the lock file, else the root, belongs to another user (a first run
+ * with sudo, say) and that is why it could not be opened: who owns it and
+ * what to do, as for a mirror (recover.h).  Else NULL.
+ */
+static struct dsm_error *
+not_ours(const char *path, const char *root, int err)
+{
+	struct stat st;
+
+	if (err != EACCES && err != EPERM)
+		return NULL;
+	if (lstat(path, &st) == 0 && st.st_uid != geteuid())
+		return recover_check_owner(path, &st);
+	if (stat(root, &st) == 0 && st.st_uid != geteuid())
+		return recover_check_owner(root, &st);
+	return NULL;
+}
 
 struct dsm_error *
 lock_acquire(struct lock **out, const char *root)
@@ -35,11 +55,17 @@ lock_acquire(struct lock **out, const char *root)
 	 */
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
-		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot open %s",
-		    path);
+		int saved = errno;
+		if ((err = not_ours(path, root, saved)) == NULL)
+			err = dsm_error_errno(DSM_ERR_SYSTEM, saved,
+			    "cannot open %s", path);
 		goto done;
 	}
 	if (fchmod(fd, 0600) == -1) {
+		int saved = errno;
+		if ((err = not_ours(path, root, saved)) != NULL)
+			goto done;
+		errno = saved;
 		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot make %s "
 		    "private", path);
 		goto done;
