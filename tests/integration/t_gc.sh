@@ -12,9 +12,11 @@ up=$T/upstream/r.git m=$ROOT/r.git
 write_config "$CONFIG" r="file://$up" s="file://$T/upstream/s.git"
 dsm -q fetch r || fail "first fetch failed"
 
-# Ten updates, ten packs: commits on main, feature force-pushed every third
-# (its old tip preserved), v1 moved every fourth.
-for i in $(seq 1 10); do
+# Ten updates (six under valgrind), a pack each: commits on main, feature
+# force-pushed every third (its old tip preserved), v1 moved every fourth.
+n_up=10
+[ "$SLOW" -le 1 ] || n_up=6
+for i in $(seq 1 "$n_up"); do
 	git -C "$up" update-ref refs/heads/main "$(upstream_commit r main "c$i")"
 	[ $((i % 3)) != 0 ] ||
 		git -C "$up" update-ref refs/heads/feature "$(upstream_commit r main~1 "f$i")"
@@ -23,9 +25,9 @@ for i in $(seq 1 10); do
 done
 packs() { find "$m/objects/pack" -name 'pack-*.pack' | wc -l; }
 loose() { find "$m/refs" -type f | wc -l; }
-[ "$(packs)" -ge 10 ] || fail "expected a pack per update, found $(packs)"
+[ "$(packs)" -ge "$n_up" ] || fail "expected a pack per update, found $(packs)"
 preserved=$(git -C "$m" for-each-ref --format='%(objectname)' refs/dsmirror/preserved)
-[ "$(echo "$preserved" | wc -l)" -ge 5 ] || fail "expected preserved tips: $preserved"
+[ "$(echo "$preserved" | wc -l)" -ge 3 ] || fail "expected preserved tips: $preserved"
 all_refs() { git -C "$m" for-each-ref --format='%(objectname) %(refname)'; }
 before=$(all_refs)
 # A pack someone marked to keep stays as it is.
