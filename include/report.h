@@ -57,6 +57,15 @@ struct dsm_error *report_write(enum report_format f, FILE *out,
 struct dsm_error *report_write_file(enum report_format f, const char *path,
     const struct report_ctx *ctx);
 
+/*
+ * The lines beneath a repo's fetch line in the text report, indented by
+ * width + 2: each old tip kept (past 10 a count, unless ctx->verbose) and,
+ * with ctx->verbose, what maintenance did and every ref update.  The sync
+ * table prints them with -v too.
+ */
+void report_fetch_details(FILE *out, const struct repo_result *r, int width,
+    const struct report_ctx *ctx);
+
 /* The formats, for report.c's table; call them through report_write(). */
 struct dsm_error *report_text(FILE *out, const struct report_ctx *ctx);
 struct dsm_error *report_table(FILE *out, const struct report_ctx *ctx);

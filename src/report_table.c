@@ -154,6 +154,17 @@ report_table(FILE *out, const struct report_ctx *ctx)
 		    "FETCH", "HEAD", "RELEASE", "LICENSES");
 		for (size_t i = 0; i < ctx->n; i++)
 			row(out, &results[i], width, ctx);
+		/* -v: every tip kept and ref moved, as fetch prints them. */
+		for (size_t i = 0; ctx->verbose && i < ctx->n; i++) {
+			const struct fetch_report *f = &results[i].fetch;
+			char name[128];
+			if (f->result == FETCH_CLONED || (f->nupdated == 0 &&
+			    f->npreserved == 0 && !f->maint.ran))
+				continue;	/* a clone lists no refs */
+			fprintf(out, "%s:\n", util_sanitize(name, sizeof(name),
+			    results[i].spec->name));
+			report_fetch_details(out, &results[i], 0, ctx);
+		}
 		fflush(out);
 	}
 	for (size_t i = 0; i < ctx->n; i++) {

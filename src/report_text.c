@@ -68,7 +68,7 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 {
 	const struct fetch_report *f = &r->fetch;
 	const struct ref_update *hu = find_update(f, f->head_ref);
-	char name[128], ref[512], as[512], bytes[32];
+	char name[128], ref[512], bytes[32];
 
 	util_sanitize(name, sizeof(name), r->spec->name);
 	util_sanitize(ref, sizeof(ref), short_ref(f->head_ref));
@@ -88,6 +88,16 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 		fprintf(out, ", %zu ref%s updated, %zu preserved", f->nupdated,
 		    f->nupdated == 1 ? "" : "s", f->npreserved);
 	fputc('\n', out);
+	report_fetch_details(out, r, width, opts);
+}
+
+void
+report_fetch_details(FILE *out, const struct repo_result *r, int width,
+    const struct report_ctx *opts)
+{
+	const struct fetch_report *f = &r->fetch;
+	char ref[512], as[512];
+
 	if (opts->verbose && f->maint.ran)
 		print_maint(out, width, "  maintenance: ", &f->maint);
 	/* A large tag move is a count, not a page of lines (-v lists them). */
