@@ -13,7 +13,8 @@ write_config "$CONFIG" r="file://$up"
 dsm -q fetch || fail "first fetch failed"
 # Under valgrind (DSMIRROR_SLOW > 1) less of everything: the same moments.
 per=3 mb=4 delays="0.05 0.15 0.3 0.6" rounds=4
-[ "$SLOW" -le 1 ] || { per=2 mb=1 delays="0.5 2" rounds=2; }
+# The clock's kills and the clones, about timing, not memory, run natively only.
+[ "$SLOW" -le 1 ] || { per=2 mb=1 delays= rounds=0; }
 add_big_commit r "$mb"
 dsm -q fetch || fail "fetch of $mb MB failed"
 
@@ -91,6 +92,8 @@ for delay in $delays; do
 	assert_exit 0 dsm gc
 	finished "after a kill at $delay s"
 done
+
+[ "$rounds" -gt 0 ] || { fsck_all "$ROOT"; exit 0; }
 
 # Clones from the mirror, one after another, while gc consolidates its packs.
 : >"$T/clone.failed"
