@@ -798,6 +798,16 @@ sync_refs(struct fetch *f, int *changed)
 	    (err = list_local(f)) != NULL ||
 	    (err = list_upstream(f)) != NULL)
 		return err;
+	/*
+	 * Every ref gone at once is an upstream emptied or a URL that now
+	 * names another, empty repository: called out, the mirror kept.
+	 */
+	if (f->upstream.n == 0 && f->local.n > 0)
+		return dsm_error_new(DSM_ERR_REMOTE, "%s advertises no branch "
+		    "or tag, where the mirror has %zu refs: upstream was "
+		    "emptied, or the URL names another repository; the mirror "
+		    "is kept as it was (check the URL in mirrors.json)", f->url,
+		    f->local.n);
 	if (f->opts->spec->branch != NULL && reflist_find(&f->upstream,
 	    wanted_head(f, buf, sizeof(buf))) == NULL)
 		return dsm_error_new(DSM_ERR_REMOTE, "%s: upstream has no "
