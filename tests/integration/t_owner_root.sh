@@ -7,6 +7,7 @@
 . "$(dirname "$0")/../common.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root to run dsmirror as another user"
+native || skip "dsmirror runs under a wrapper (the copy nobody runs must be the binary)"
 command -v setpriv >/dev/null || skip "no setpriv"
 # (HOME too: libgit2 reads $HOME/.gitconfig, and root's is not nobody's to read.)
 as_nobody() { HOME=/nonexistent setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
