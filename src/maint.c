@@ -80,33 +80,50 @@ on_index(const git_indexer_progress *stats, void *payload)
 	return 0;
 }
 
-/* Counts the regular files below dir, up to limit (then stops looking). */
-static size_t
-count_files(const char *dir, size_t limit, int depth)
+/* A walk of the folders below refs/ (count_files, prune_dirs). */
+struct walk {
+	size_t files;	/* regular files seen */
+	size_t limit;	/* stop looking past this many */
+	int prune;	/* remove the folders left empty, but the top ones */
+};
+
+static void
+walk(const char *dir, int depth, struct walk *w)
 {
 	struct dirent *e;
-	size_t n = 0;
 	DIR *d;
 
 	if (depth > MAINT_MAX_REF_DEPTH || (d = opendir(dir)) == NULL)
-		return 0;
-	while (n <= limit && (e = readdir(d)) != NULL) {
+		return;
+	while (w->files <= w->limit && (e = readdir(d)) != NULL) {
 		char *sub;
 		struct stat st;
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if ((sub = util_path_join(dir, e->d_name)) == NULL)
 			break;
-		if (lstat(sub, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				n += count_files(sub, limit - n, depth + 1);
-			else if (S_ISREG(st.st_mode))
-				n++;
+		if (lstat(sub, &st) == -1) {
+			;	/* gone meanwhile */
+		} else if (S_ISDIR(st.st_mode)) {
+			walk(sub, depth + 1, w);
+			if (w->prune && depth > 0)
+				rmdir(sub);	/* fails, as it should, if used */
+		} else if (S_ISREG(st.st_mode)) {
+			w->files++;
 		}
 		free(sub);
 	}
 	closedir(d);
-	return n;
+}
+
+/* Counts the regular files below dir, up to limit (then stops looking). */
+static size_t
+count_files(const char *dir, size_t limit)
+{
+	struct walk w = { 0, limit, 0 };
+
+	walk(dir, 0, &w);
+	return w.files;
 }
 
 /*
@@ -115,28 +132,11 @@ count_files(const char *dir, size_t limit, int depth)
  * otherwise leave thousands that every listing of the refs walks.
  */
 static void
-prune_dirs(const char *dir, int depth)
+prune_dirs(const char *dir)
 {
-	struct dirent *e;
-	DIR *d;
+	struct walk w = { 0, (size_t)-1, 1 };
 
-	if (depth > MAINT_MAX_REF_DEPTH || (d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char *sub;
-		struct stat st;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if ((sub = util_path_join(dir, e->d_name)) == NULL)
-			break;
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
-			prune_dirs(sub, depth + 1);
-			if (depth > 0)
-				rmdir(sub);	/* fails, as it should, if used */
-		}
-		free(sub);
-	}
-	closedir(d);
+	walk(dir, 0, &w);
 }
 
 static int
@@ -354,17 +354,17 @@ pack_refs(git_repository *repo, const char *refsdir, enum maint_mode mode,
 	size_t limit = mode == MAINT_FULL ? 0 : MAINT_MAX_LOOSE_REFS, loose;
 	git_refdb *refdb = NULL;
 
-	if ((loose = count_files(refsdir, limit, 0)) <= limit)
+	if ((loose = count_files(refsdir, limit)) <= limit)
 		return NULL;
-	loose = count_files(refsdir, (size_t)-1 / 2, 0);  /* for the report */
+	loose = count_files(refsdir, (size_t)-1 / 2);  /* for the report */
 	if (git_repository_refdb(&refdb, repo) < 0 ||
 	    git_refdb_compress(refdb) < 0) {
 		git_refdb_free(refdb);
 		return fail("cannot pack refs");
 	}
 	git_refdb_free(refdb);
-	prune_dirs(refsdir, 0);
-	out->refs_packed = loose - count_files(refsdir, (size_t)-1 / 2, 0);
+	prune_dirs(refsdir);
+	out->refs_packed = loose - count_files(refsdir, (size_t)-1 / 2);
 	out->ran = out->ran || out->refs_packed > 0;
 	return NULL;
 }
