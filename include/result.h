@@ -22,6 +22,7 @@ enum fetch_result {
 	FETCH_CLONED,
 	FETCH_UPDATED,
 	FETCH_UNCHANGED,
+	FETCH_REPAIRED,		/* damage found and mended from upstream */
 	FETCH_ERROR,
 };
 
@@ -52,6 +53,7 @@ struct fetch_report {
 	char head[OID_HEX + 1];	/* commit at the mirror's HEAD, or "" */
 	char *head_ref;		/* e.g. "refs/heads/main", or NULL */
 	char *error;		/* why the fetch failed, or NULL */
+	char *damage;		/* what was found damaged (repaired), or NULL */
 	struct ref_update *updated;
 	size_t nupdated;
 	struct ref_preserved *preserved;

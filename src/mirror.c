@@ -42,6 +42,8 @@
  * for maintenance to pack afterwards.
  */
 #define MIRROR_BATCH_REFS	64
+/* Refs named in the report's damage; past this, a count. */
+#define MIRROR_MAX_DAMAGE_LINES	10
 
 struct fetch {
 	const struct mirror_opts *opts;
@@ -52,6 +54,8 @@ struct fetch {
 	size_t nspecs;
 	struct reflist upstream;	/* advertised refs we mirror */
 	struct reflist local;		/* our refs in the same namespaces */
+	struct reflist lost;		/* ... whose tips the mirror lacks */
+	int head_broken;		/* HEAD unreadable */
 	struct preserved *preserved;	/* tips kept already */
 	char *upstream_head;		/* upstream HEAD's target, or NULL */
 	struct fetch_progress progress;
@@ -339,6 +343,95 @@ list_local(struct fetch *f)
 	return err;
 }
 
+/* Adds what to the report's list of damage found ("; " between). */
+static struct dsm_error *
+add_damage(struct fetch *f, const char *what)
+{
+	char *all = f->out->damage == NULL ? strdup(what) :
+	    util_printf("%s; %s", f->out->damage, what);
+
+	if (all == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	free(f->out->damage);
+	f->out->damage = all;
+	return NULL;
+}
+
+/*
+ * The cheap checks of every update: each mirrored ref names an object the
+ * mirror has, and HEAD can be read.  What fails is listed (f->lost,
+ * f->head_broken, the report's damage); the update then fetches the lost
+ * tips back from upstream, rewrites HEAD, and keeps no old tip it cannot
+ * read.  Deeper damage (history below the tips) is fsck's to find.
+ */
+static struct dsm_error *
+check_local(struct fetch *f)
+{
+	struct dsm_error *err = NULL;
+	git_reference *head;
+	git_odb *odb;
+	char what[600];
+	int rc;
+
+	if (git_repository_odb(&odb, f->repo) < 0)
+		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot open objects");
+	for (size_t i = 0; i < f->local.n && err == NULL; i++) {
+		const struct ref *l = &f->local.v[i];
+		if (git_odb_exists(odb, &l->oid))
+			continue;
+		if ((err = reflist_add(&f->lost, l->name, &l->oid)) != NULL)
+			break;
+		if (f->lost.n <= MIRROR_MAX_DAMAGE_LINES) {
+			snprintf(what, sizeof(what), "%s names %.7s, which the "
+			    "mirror lacks", l->name, git_oid_tostr_s(&l->oid));
+			err = add_damage(f, what);
+		}
+	}
+	git_odb_free(odb);
+	if (err == NULL && f->lost.n > MIRROR_MAX_DAMAGE_LINES) {
+		snprintf(what, sizeof(what), "and %zu more refs",
+		    f->lost.n - MIRROR_MAX_DAMAGE_LINES);
+		err = add_damage(f, what);
+	}
+	reflist_sort(&f->lost);
+	if (err == NULL && (rc = git_reference_lookup(&head, f->repo,
+	    "HEAD")) == 0) {
+		git_reference_free(head);
+	} else if (err == NULL && rc != GIT_ENOTFOUND) {
+		f->head_broken = 1;
+		err = add_damage(f, "HEAD was unreadable");
+	}
+	git_error_clear();
+	return err;
+}
+
+/* After the update: every ref that was lost is gone or readable now. */
+static struct dsm_error *
+check_repaired(struct fetch *f)
+{
+	git_odb *odb;
+	git_oid id;
+
+	if (f->lost.n == 0)
+		return NULL;
+	if (git_repository_odb(&odb, f->repo) < 0)
+		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot open objects");
+	for (size_t i = 0; i < f->lost.n; i++) {
+		const char *name = f->lost.v[i].name;
+		if (git_reference_name_to_id(&id, f->repo, name) == 0 &&
+		    !git_odb_exists(odb, &id)) {
+			git_odb_free(odb);
+			return dsm_error_new(DSM_ERR_REMOTE, "damaged: %s names "
+			    "%.12s, which the mirror lacks and upstream does not "
+			    "send; restore the mirror from a backup, or move it "
+			    "away and fetch it again", name, git_oid_tostr_s(&id));
+		}
+	}
+	git_odb_free(odb);
+	git_error_clear();
+	return NULL;
+}
+
 /*
  * The ref HEAD should name: the configured branch, else upstream's HEAD;
  * when upstream's HEAD names nothing we mirror, its main or master, else
@@ -426,9 +519,11 @@ pick_haves(struct fetch *f, struct reflist *offer)
 	size_t n = 0;
 
 	if (f->local.n <= HAVES_MAX) {
+		/* Not a tip the mirror lacks: the server would not send it. */
 		for (size_t i = 0; i < f->local.n && err == NULL; i++)
-			err = reflist_add(offer, f->local.v[i].name,
-			    &f->local.v[i].oid);
+			if (reflist_find(&f->lost, f->local.v[i].name) == NULL)
+				err = reflist_add(offer, f->local.v[i].name,
+				    &f->local.v[i].oid);
 		return err;
 	}
 	if ((v = calloc(f->local.n, sizeof(*v))) == NULL)
@@ -649,7 +744,9 @@ apply_refs_packed(struct fetch *f, time_t now)
 		const struct ref *l = &f->local.v[i];
 		const struct ref *u = reflist_find(&f->upstream, l->name);
 		report_progress(f, PHASE_UPDATING);
-		if (preserve_needed(f->preserved, l->name, &l->oid,
+		/* A tip the mirror lacks cannot be kept: it is lost. */
+		if (reflist_find(&f->lost, l->name) == NULL &&
+		    preserve_needed(f->preserved, l->name, &l->oid,
 		    u != NULL ? &u->oid : NULL))
 			err = preserve_add(f->out, f->preserved, l->name,
 			    &l->oid, folder, &added);
@@ -720,7 +817,9 @@ apply_refs(struct fetch *f)
 		const struct ref *l = &f->local.v[i];
 		const struct ref *u = reflist_find(&f->upstream, l->name);
 		report_progress(f, PHASE_UPDATING);
-		if (preserve_needed(f->preserved, l->name, &l->oid,
+		/* A tip the mirror lacks cannot be kept: it is lost. */
+		if (reflist_find(&f->lost, l->name) == NULL &&
+		    preserve_needed(f->preserved, l->name, &l->oid,
 		    u != NULL ? &u->oid : NULL) &&
 		    (err = preserve_tip(f->out, f->preserved, l->name, &l->oid,
 		    now)) != NULL)
@@ -755,6 +854,20 @@ set_head(struct fetch *f)
 
 	if (target == NULL || head_is(f, target))
 		return NULL;
+	/*
+	 * libgit2 will not replace a HEAD it cannot read: written whole here
+	 * (temporary file, fsync, rename), so that HEAD is never missing.
+	 */
+	if (f->head_broken) {
+		char *path = util_path_join(git_repository_path(f->repo), "HEAD");
+		char *text = util_printf("ref: %s\n", target);
+		struct dsm_error *err = path == NULL || text == NULL ?
+		    dsm_error_new(DSM_ERR_NOMEM, "out of memory") :
+		    util_write_atomic(path, text, strlen(text), 0644);
+		free(path);
+		free(text);
+		return err;
+	}
 	if (git_reference_symbolic_create(&ref, f->repo, "HEAD", target, 1,
 	    "dsmirror: follow upstream HEAD") < 0)
 		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot set HEAD");
@@ -813,13 +926,17 @@ sync_refs(struct fetch *f, int *changed)
 		return dsm_error_new(DSM_ERR_REMOTE, "%s: upstream has no "
 		    "branch \"%s\" (or \"refs\" does not mirror it)", f->url,
 		    f->opts->spec->branch);
-	if (refs_equal(&f->upstream, &f->local) &&
+	if (!f->cloning && (err = check_local(f)) != NULL)
+		return err;
+	if (f->lost.n == 0 && !f->head_broken &&
+	    refs_equal(&f->upstream, &f->local) &&
 	    head_is(f, wanted_head(f, buf, sizeof(buf))))
 		return NULL;
 	*changed = 1;
 	if ((err = download(f)) != NULL ||
 	    (err = apply_refs(f)) != NULL ||
-	    (err = set_head(f)) != NULL)
+	    (err = set_head(f)) != NULL ||
+	    (err = check_repaired(f)) != NULL)
 		return err;
 	return NULL;
 }
@@ -832,6 +949,7 @@ fetch_free(struct fetch *f)
 	free(f->specs);
 	reflist_free(&f->upstream);
 	reflist_free(&f->local);
+	reflist_free(&f->lost);
 	preserve_free(f->preserved);
 	free(f->upstream_head);
 	if (f->remote != NULL) {
@@ -874,7 +992,8 @@ update(struct fetch *f, const char *path)
 	if ((err = maint_run(f->repo, MAINT_AUTO, on_maint_tick, f,
 	    &f->out->maint)) != NULL)
 		return err;
-	f->out->result = changed ? FETCH_UPDATED : FETCH_UNCHANGED;
+	f->out->result = f->out->damage != NULL ? FETCH_REPAIRED :
+	    changed ? FETCH_UPDATED : FETCH_UNCHANGED;
 	return read_head(f);
 }
 

@@ -84,10 +84,15 @@ print_fetch(FILE *out, const struct repo_result *r, int width,
 		fprintf(out, ", %zu refs, %s in %.1f s", f->nupdated,
 		    util_human_bytes(bytes, sizeof(bytes),
 		    (double)f->received_bytes), f->seconds);
-	else if (f->result == FETCH_UPDATED)
+	else if (f->result == FETCH_UPDATED || f->result == FETCH_REPAIRED)
 		fprintf(out, ", %zu ref%s updated, %zu preserved", f->nupdated,
 		    f->nupdated == 1 ? "" : "s", f->npreserved);
 	fputc('\n', out);
+	if (f->damage != NULL) {
+		char damage[1024];
+		fprintf(out, "%*s  damage found and repaired from upstream: %s\n",
+		    width, "", util_sanitize(damage, sizeof(damage), f->damage));
+	}
 	report_fetch_details(out, r, width, opts);
 }
 

@@ -15,6 +15,7 @@ static const char *const fetch_names[] = {
 	[FETCH_CLONED] = "cloned",
 	[FETCH_UPDATED] = "updated",
 	[FETCH_UNCHANGED] = "unchanged",
+	[FETCH_REPAIRED] = "repaired",
 	[FETCH_ERROR] = "error",
 };
 
@@ -99,6 +100,8 @@ fetch_report_to_json(const struct fetch_report *f)
 	    json_string(f->head_ref) : json_null()) == -1 ||
 	    json_object_set_new(obj, "error", f->error != NULL ?
 	    json_string(f->error) : json_null()) == -1 ||
+	    json_object_set_new(obj, "damage", f->damage != NULL ?
+	    json_string(f->damage) : json_null()) == -1 ||
 	    json_object_set_new(obj, "updated", updated) == -1 ||
 	    json_object_set_new(obj, "preserved", preserved) == -1 ||
 	    json_object_set_new(obj, "received_bytes",
@@ -170,7 +173,8 @@ fetch_report_from_json(struct fetch_report *f, const json_t *obj)
 	}
 	if (!found || get_oid(f->head, obj, "head") == -1 ||
 	    get_str(&f->head_ref, obj, "head_ref") == -1 ||
-	    get_str(&f->error, obj, "error") == -1)
+	    get_str(&f->error, obj, "error") == -1 ||
+	    get_str(&f->damage, obj, "damage") == -1)
 		return -1;
 	f->received_bytes = (uint64_t)json_integer_value(
 	    json_object_get(obj, "received_bytes"));
@@ -224,6 +228,7 @@ fetch_report_clear(struct fetch_report *f)
 	free(f->preserved);
 	free(f->head_ref);
 	free(f->error);
+	free(f->damage);
 	memset(f, 0, sizeof(*f));
 }
 
