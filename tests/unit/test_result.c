@@ -212,6 +212,7 @@ test_result_names(void **state)
 	assert_string_equal(fetch_result_name(FETCH_CLONED), "cloned");
 	assert_string_equal(fetch_result_name(FETCH_UPDATED), "updated");
 	assert_string_equal(fetch_result_name(FETCH_UNCHANGED), "unchanged");
+	assert_string_equal(fetch_result_name(FETCH_REPAIRED), "repaired");
 	assert_string_equal(fetch_result_name(FETCH_ERROR), "error");
 	assert_string_equal(release_result_name(RELEASE_SKIPPED), "skipped");
 	assert_string_equal(release_result_name(RELEASE_CHANGED), "changed");
@@ -269,6 +270,10 @@ expect_same(const struct fetch_report *a, const struct fetch_report *b)
 		assert_ptr_equal(a->error, b->error);
 	else
 		assert_string_equal(a->error, b->error);
+	if (a->damage == NULL || b->damage == NULL)
+		assert_ptr_equal(a->damage, b->damage);
+	else
+		assert_string_equal(a->damage, b->damage);
 	assert_int_equal(a->nupdated, b->nupdated);
 	for (size_t i = 0; i < a->nupdated; i++) {
 		assert_string_equal(a->updated[i].ref, b->updated[i].ref);
@@ -356,6 +361,14 @@ test_fetch_json_round_trip(void **state)
 		json_decref(obj);
 		fetch_report_clear(&f);
 	}
+
+	/* What a repair found travels over the pipe too. */
+	memset(&f, 0, sizeof(f));
+	f.result = FETCH_REPAIRED;
+	f.damage = ut_xstrdup("HEAD was unreadable");
+	round_trip(&f);
+	fetch_report_clear(&f);
+	assert_null(f.damage);
 
 	/* Maintenance: reported (and carried over the pipe) only when it ran. */
 	memset(&f, 0, sizeof(f));
