@@ -242,8 +242,9 @@ add_tip(git_repository *repo, git_packbuilder *pb, git_revwalk *walk,
 fail:
 	{
 		char what[512];
-		snprintf(what, sizeof(what), "cannot consolidate packs: %s",
-		    name);
+		snprintf(what, sizeof(what), "damaged: cannot consolidate "
+		    "packs (left as they were): %s names an object the mirror "
+		    "cannot read", name);
 		return fail(what);
 	}
 }

@@ -79,6 +79,20 @@ ls "$m/objects/pack" >"$T/packs.after"
 cmp -s "$T/packs.before" "$T/packs.after" || fail "a failed gc changed the packs:
 $(diff "$T/packs.before" "$T/packs.after")"
 git -C "$m" update-ref -d refs/heads/broken
+# The same for a packed preserved ref: consolidation names it, says damaged,
+# and removes no pack.
+assert_exit 0 dsm gc r
+# (after the header: the oldest name of packed-refs, which stays sorted)
+sed -i '1a 0123456789012345678901234567890123456789 refs/dsmirror/preserved/19700101T000000Z/refs/heads/gone' \
+	"$m/packed-refs"
+git -C "$up" update-ref refs/heads/main "$(upstream_commit r main "after")"
+dsm -q fetch r || fail "fetch before the second damage failed"
+ls "$m/objects/pack" >"$T/packs.before"
+assert_exit 3 dsm gc r
+assert_contains "$T/err" "r: gc failed: damaged: cannot consolidate packs (left as they were): refs/dsmirror/preserved/19700101T000000Z/refs/heads/gone names an object the mirror cannot read"
+ls "$m/objects/pack" >"$T/packs.after"
+cmp -s "$T/packs.before" "$T/packs.after" || fail "a failed consolidation changed the packs"
+sed -i '/19700101T000000Z/d' "$m/packed-refs"
 assert_exit 0 dsm gc r
 [ "$(packs)" = 1 ] || fail "expected one pack, found $(packs)"
 assert_fsck "$m"

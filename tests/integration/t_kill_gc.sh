@@ -14,7 +14,7 @@ dsm -q fetch || fail "first fetch failed"
 # Under valgrind (DSMIRROR_SLOW > 1) less of everything: the same moments.
 per=3 mb=4 delays="0.05 0.15 0.3 0.6" rounds=4
 # The clock's kills and the clones, about timing, not memory, run natively only.
-[ "$SLOW" -le 1 ] || { per=2 mb=1 delays= rounds=0; }
+[ "$SLOW" -le 1 ] || { per=2 mb=1 delays='' rounds=0; }
 add_big_commit r "$mb"
 dsm -q fetch || fail "fetch of $mb MB failed"
 
