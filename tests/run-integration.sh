@@ -4,6 +4,9 @@
 # Prints ok/skip/FAIL and the time of each, then the log of each failure; exits 1
 # if any failed. DSMIRROR=path selects the binary (default: ./dsmirror); a
 # scenario still running after SCENARIO_TIMEOUT seconds (default 120) fails.
+# JOBS=N runs N scenarios at a time (default: the number of CPUs); a scenario
+# whose script has a line "# serial" (it measures time or counts syscalls)
+# runs after the others, alone.
 set -uo pipefail
 export LC_ALL=C
 
@@ -27,8 +30,9 @@ fi
 # (files, or processes whose command line names them) can be found and shown.
 run=$(mktemp -d "${TMPDIR:-/tmp}/dsmirror-run.XXXXXX")
 if [ -n "${KEEP_TMP:-}" ]; then echo "temp folders kept in $run"; else trap 'rm -rf "$run"' EXIT; fi
-failed=()
-for script in "${scenarios[@]}"; do
+# run_one SCRIPT: run one scenario; its status line goes to $run/NAME.status.
+run_one() {
+	local script=$1 name log rc start end leaked status
 	name=$(basename "$script" .sh)
 	log=$run/$name.log
 	mkdir "$run/$name"
@@ -49,9 +53,31 @@ for script in "${scenarios[@]}"; do
 	fi
 	status=ok
 	[ $rc -eq 0 ] && grep -q '^skip:' "$log" && status=skip
-	[ $rc -eq 0 ] || { status=FAIL; failed+=("$name"); }
+	[ $rc -eq 0 ] || status=FAIL
 	printf '%-4s %-26s %5d.%01ds\n' "$status" "$name" \
-		$(((end - start) / 1000000)) $(((end - start) / 100000 % 10))
+		$(((end - start) / 1000000)) $(((end - start) / 100000 % 10)) | tee "$run/$name.status"
+}
+
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+parallel=() serial=()
+for script in "${scenarios[@]}"; do
+	if grep -q '^# serial' "$script"; then serial+=("$script"); else parallel+=("$script"); fi
+done
+running=0
+for script in "${parallel[@]}"; do
+	if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+	run_one "$script" &
+	running=$((running + 1))
+done
+wait
+for script in "${serial[@]}"; do run_one "$script"; done
+
+failed=()
+for script in "${scenarios[@]}"; do
+	name=$(basename "$script" .sh)
+	grep -q '^FAIL' "$run/$name.status" 2>/dev/null && failed+=("$name")
+	[ -e "$run/$name.status" ] || failed+=("$name")
 done
 
 for name in "${failed[@]}"; do

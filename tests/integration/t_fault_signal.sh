@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# serial: it times dsmirror; run alone, not beside another scenario
 # SIGTERM, SIGINT and SIGHUP in the middle of a sync stop it cleanly: the run exits
 # 128+N soon after, says so, leaves no temporary clone, no partial pack and no
 # worker behind, releases the lock, and every mirror is as it was (fsck

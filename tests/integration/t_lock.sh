@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# serial: it times dsmirror; run alone, not beside another scenario
 # While a run holds the lock on the root, another run exits 4 at once, names
 # the holder's PID and touches nothing. A lock left by a killed run (-9) does not
 # block the next run.

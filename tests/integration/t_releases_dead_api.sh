@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# serial: it times dsmirror; run alone, not beside another scenario
 # An API host that accepts connections and never answers costs one --timeout
 # per run, not one per request: after the first request that received nothing
 # in --timeout seconds, no other repo asks that host ("not asked: HOST did not

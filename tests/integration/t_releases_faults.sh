@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# serial: it times dsmirror; run alone, not beside another scenario
 # dsmirror releases when the API misbehaves: a 500 once is retried; a
 # secondary rate limit (403 with retry-after) and a 429 are waited out when
 # short; an exhausted rate limit with a long reset stops all further asking

@@ -9,7 +9,7 @@
 stall_server_start "SSH-2.0-OpenSSH_9.2 dsmirror-test"
 write_config "$CONFIG" r1="ssh://git@127.0.0.1:$STALL_PORT/r1.git"
 
-assert_exit 3 dsm --timeout 2 fetch
+assert_exit 3 dsm --timeout $((2 * SLOW)) fetch
 wait_until 10 grep -q '^said ' "$STALL_LOG" || fail "dsmirror never reached the ssh server"
 grep -q '^said SSH-2.0-' "$STALL_LOG" ||
 	fail "the client's SSH banner did not arrive on the socket: $(cat "$STALL_LOG")"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# serial: it times dsmirror; run alone, not beside another scenario
 # An upstream that accepts the connection and never answers: --timeout 3 ends
 # the transfer, the run exits 3 in seconds, and no mirror or temp is left.
 # shellcheck source=SCRIPTDIR/../common.sh
