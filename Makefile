@@ -41,7 +41,7 @@ SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
        src/report_junit.c src/report_text.c src/result.c src/run.c \
        src/state.c src/util.c src/verify.c src/worker.c \
        src/http_rules.c src/url.c src/preserve.c src/recover.c src/haves.c \
-       src/maint.c src/packed.c
+       src/maint.c src/packed.c src/fsck.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 

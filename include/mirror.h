@@ -33,6 +33,8 @@ enum fetch_phase {
 	PHASE_UPDATING,		/* writing refs */
 	PHASE_MAINTAINING,	/* packing refs and packs: local work, the
 				   network done (no --timeout) */
+	PHASE_CHECKING,		/* fsck reading every object (local work,
+				   received_objects: how many so far) */
 };
 
 struct fetch_progress {
@@ -79,5 +81,15 @@ struct dsm_error *mirror_global_init(int timeout, const char *cacert);
  */
 struct dsm_error *mirror_fetch(struct fetch_report *out,
     const struct mirror_opts *opts);
+
+/*
+ * Downloads afresh, with no haves, every object the upstream's mirrored
+ * refs reach, into a temporary repository in opts->root, and moves the
+ * pack it got into the mirror at path (whose refs it leaves alone): what
+ * fsck repairs history below the tips with, which a fetch cannot (libgit2
+ * asks only for tips the mirror lacks).  Sets *received_bytes.
+ */
+struct dsm_error *mirror_refetch(const struct mirror_opts *opts,
+    const char *path, uint64_t *received_bytes);
 
 #endif

@@ -80,6 +80,25 @@ struct gc_report {
 	double seconds;
 };
 
+enum fsck_result {
+	FSCK_SKIPPED,	/* not asked for */
+	FSCK_OK,	/* every object whole, nothing to repair */
+	FSCK_REPAIRED,	/* damage found and mended (from upstream, or from
+			   what the damaged packs still held) */
+	FSCK_DAMAGED,	/* still damaged after trying */
+	FSCK_NO_MIRROR,	/* not cloned yet: nothing to check */
+};
+
+/* dsmirror fsck of one mirror. */
+struct fsck_report {
+	enum fsck_result result;
+	char *detail;		/* what was found, repaired or still damaged,
+				   and what to do ("; " between), or NULL */
+	uint64_t objects;	/* objects read (the last check) */
+	uint64_t packs;		/* packs whose checksums were checked */
+	double seconds;
+};
+
 enum license_verdict {
 	VERDICT_OK,
 	VERDICT_CHANGED,	/* fingerprint differs from the pin */
@@ -143,6 +162,7 @@ struct repo_result {
 	struct fetch_report fetch;
 	struct release_report release;
 	struct gc_report gc;
+	struct fsck_report fsck;
 	int verified;			/* licenses[] is filled */
 	struct license_report *licenses;
 	size_t nlicenses;
@@ -184,6 +204,19 @@ const char *gc_result_name(enum gc_result r);
  * or NULL when out of memory.  The caller owns the reference.
  */
 json_t *gc_report_to_json(const struct gc_report *g);
+
+/* Returns the JSON name of r ("ok", "repaired", ...). */
+const char *fsck_result_name(enum fsck_result r);
+
+/*
+ * Returns the fsck report as {"result", "detail", "objects", "packs",
+ * "seconds"}, or NULL when out of memory; fsck_report_from_json() reads it
+ * back into *f (zeroed; released with fsck_report_clear()): 0, or -1 when
+ * malformed.
+ */
+json_t *fsck_report_to_json(const struct fsck_report *f);
+int fsck_report_from_json(struct fsck_report *f, const json_t *obj);
+void fsck_report_clear(struct fsck_report *f);
 
 /* Returns the JSON name of r ("changed", ...). */
 const char *release_result_name(enum release_result r);

@@ -33,6 +33,8 @@ enum run_step {
 	RUN_RELEASES = 2,
 	RUN_VERIFY = 4,
 	RUN_SYNC = RUN_FETCH | RUN_RELEASES | RUN_VERIFY,
+	RUN_FSCK = 8,		/* each mirror checked, repaired when damaged
+				   (fsck.h), in the fetch workers */
 };
 
 struct run_opts {

@@ -63,6 +63,7 @@ static int cmd_verify(const struct options *, char **, int);
 static int cmd_status(const struct options *, char **, int);
 static int cmd_pin(const struct options *, char **, int);
 static int cmd_gc(const struct options *, char **, int);
+static int cmd_fsck(const struct options *, char **, int);
 
 static const struct command commands[] = {
 	{ "sync", cmd_sync, "fetch, then releases, then verify, in one run and "
@@ -79,6 +80,9 @@ static const struct command commands[] = {
 	{ "gc", cmd_gc, "consolidate each mirror's packs into one and pack its "
 	    "refs,\n             keeping every object a ref reaches (no "
 	    "network)" },
+	{ "fsck", cmd_fsck, "read every object of each mirror, preserved "
+	    "tips included, and\n             repair from upstream what is "
+	    "missing or corrupt" },
 };
 
 static const char usage_text[] =
@@ -120,7 +124,8 @@ static const char usage_text[] =
 "Exit status: 0 all done; 1 a license check failed (changed, missing, not\n"
 "the expected license, damaged, no mirror to check); 2 usage or\n"
 "configuration error, nothing touched; 3 some repo could not be fetched,\n"
-"maintained (gc) or its release metadata read (the others were done); 4\n"
+"maintained (gc), repaired (fsck) or its release metadata read (the\n"
+"others were done); 4\n"
 "another run holds the lock on the mirror root. status exits as its\n"
 "recorded results say.\n"
 "\n"
@@ -382,6 +387,12 @@ static int
 cmd_fetch(const struct options *opts, char **names, int nnames)
 {
 	return run_steps(opts, names, nnames, RUN_FETCH);
+}
+
+static int
+cmd_fsck(const struct options *opts, char **names, int nnames)
+{
+	return run_steps(opts, names, nnames, RUN_FSCK);
 }
 
 static int

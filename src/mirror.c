@@ -16,6 +16,7 @@
  * Before an update, what a killed run left in the mirror is removed
  * (recover.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 
 #include <git2.h>
 
+#include "fsck.h"
 #include "haves.h"
 #include "maint.h"
 #include "mirror.h"
@@ -969,6 +971,7 @@ static struct dsm_error *
 update(struct fetch *f, const char *path)
 {
 	struct dsm_error *err;
+	char *reindexed;
 	int changed;
 
 	if (git_repository_open_ext(&f->repo, path,
@@ -977,7 +980,19 @@ update(struct fetch *f, const char *path)
 		return dsm_error_new(DSM_ERR_REMOTE, "%s exists but is not a bare "
 		    "git repository; move it away so that dsmirror can clone "
 		    "the mirror", path);
-	/* Only in what is a mirror: never in a stray folder of that name. */
+	/*
+	 * Only in what is a mirror: never in a stray folder of that name.  A
+	 * pack that lost its index is indexed again first (recover would take
+	 * it for maintenance's debris), and that is damage repaired.
+	 */
+	if ((err = fsck_reindex(path, &reindexed)) != NULL)
+		return err;
+	if (reindexed != NULL) {
+		err = add_damage(f, reindexed);
+		free(reindexed);
+		if (err != NULL)
+			return err;
+	}
 	recover_repo(path);
 	if ((err = sync_refs(f, &changed)) != NULL)
 		return err;
@@ -1071,6 +1086,102 @@ done:
 	return err;
 }
 
+/* Moves the packs libgit2 wrote in the folder from into the folder to. */
+static struct dsm_error *
+move_packs(const char *from, const char *to, size_t *moved)
+{
+	/* The index last: a pack counts from the moment its index is there. */
+	static const char *const exts[] = { ".pack", ".rev", ".idx" };
+	struct dsm_error *err = NULL;
+	struct dirent *e;
+	DIR *dir;
+
+	*moved = 0;
+	for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]) && err == NULL;
+	    x++) {
+		if ((dir = opendir(from)) == NULL)
+			return dsm_error_errno(DSM_ERR_SYSTEM, errno,
+			    "cannot read %s", from);
+		while (err == NULL && (e = readdir(dir)) != NULL) {
+			size_t len = strlen(e->d_name), xl = strlen(exts[x]);
+			char *a, *b;
+			if (strncmp(e->d_name, "pack-", 5) != 0 || len <= xl ||
+			    strcmp(e->d_name + len - xl, exts[x]) != 0)
+				continue;
+			a = util_path_join(from, e->d_name);
+			b = util_path_join(to, e->d_name);
+			if (a == NULL || b == NULL)
+				err = dsm_error_new(DSM_ERR_NOMEM,
+				    "out of memory");
+			else if (rename(a, b) == -1)
+				err = dsm_error_errno(DSM_ERR_SYSTEM, errno,
+				    "cannot rename %s to %s", a, b);
+			else if (x == 0)
+				(*moved)++;
+			free(a);
+			free(b);
+		}
+		closedir(dir);
+	}
+	if (err == NULL)
+		err = util_fsync_dir(to);
+	return err;
+}
+
+struct dsm_error *
+mirror_refetch(const struct mirror_opts *opts, const char *path,
+    uint64_t *received_bytes)
+{
+	struct fetch_report scratch = { 0 };
+	struct fetch f = { .opts = opts, .out = &scratch };
+	struct dsm_error *err = NULL, *rmerr;
+	char *tmp, *from = NULL, *to = NULL;
+	size_t moved;
+
+	redact_url(f.url, sizeof(f.url), opts->spec->url);
+	tmp = util_printf("%s/" MIRROR_TMP_PREFIX "%s.XXXXXX", opts->root,
+	    opts->spec->name);
+	if (tmp == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if (mkdtemp(tmp) == NULL) {
+		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create %s",
+		    tmp);
+		free(tmp);
+		return err;
+	}
+	/* An empty repository: every object the refs reach is wanted. */
+	if (git_repository_init(&f.repo, tmp, 1) < 0)
+		err = mirror_git_fail(DSM_ERR_SYSTEM, "cannot create a folder "
+		    "to fetch into");
+	if (err == NULL && (err = parse_refspecs(&f)) == NULL &&
+	    (err = list_upstream(&f)) == NULL) {
+		if (f.upstream.n == 0)
+			err = dsm_error_new(DSM_ERR_REMOTE, "%s advertises no "
+			    "branch or tag to repair the mirror from", f.url);
+		else
+			err = download(&f);
+	}
+	if (err == NULL && f.remote != NULL)
+		git_remote_disconnect(f.remote);
+	if (err == NULL && ((from = util_path_join(tmp, "objects/pack")) ==
+	    NULL || (to = util_path_join(path, "objects/pack")) == NULL))
+		err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if (err == NULL)
+		err = move_packs(from, to, &moved);
+	*received_bytes = f.progress.received_bytes;
+	fetch_free(&f);
+	fetch_report_clear(&scratch);
+	rmerr = util_remove_tree(tmp);
+	if (err == NULL)
+		err = rmerr;
+	else
+		dsm_error_free(rmerr);
+	free(from);
+	free(to);
+	free(tmp);
+	return err;
+}
+
 char *
 mirror_path(const char *root, const char *name)
 {
@@ -1087,9 +1198,15 @@ mirror_global_init(int timeout, const char *cacert)
 		    "cannot initialise libgit2");
 	if ((err = netstream_register(timeout)) != NULL)
 		return err;
-	/* Objects, packs and refs reach the disk before they are used. */
-	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0)
-		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot enable fsync");
+	/*
+	 * Objects, packs and refs reach the disk before they are used, and
+	 * every object read is checked against its id (a flipped bit is
+	 * damage found, never history believed).
+	 */
+	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0 ||
+	    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1) < 0)
+		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot set libgit2 "
+		    "options");
 	/* Replaces the system's CAs, as curl's CAINFO does for the API. */
 	if (cacert != NULL &&
 	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, cacert, NULL) < 0)

@@ -114,6 +114,10 @@ describe(const struct line *l, char *buf, size_t size)
 	case PHASE_MAINTAINING:
 		snprintf(buf, size, "packing refs and packs");
 		break;
+	case PHASE_CHECKING:
+		snprintf(buf, size, "checking objects (%u read)",
+		    p->received_objects);
+		break;
 	}
 }
 

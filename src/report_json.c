@@ -18,14 +18,16 @@ repo_json(const struct repo_result *r)
 		}
 	}
 	/* stale: verified on the mirror as it was, since the fetch failed. */
-	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o*}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o*, s:o*}",
 	    "name", r->spec->name,
 	    "fetch", fetch_report_to_json(&r->fetch),
 	    "release", release_report_to_json(&r->release),
 	    "licenses", licenses,
 	    "stale", result_is_stale(r),
 	    "gc", r->gc.result != GC_SKIPPED ? gc_report_to_json(&r->gc) :
-	    NULL);
+	    NULL,
+	    "fsck", r->fsck.result != FSCK_SKIPPED ?
+	    fsck_report_to_json(&r->fsck) : NULL);
 }
 
 static int

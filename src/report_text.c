@@ -63,6 +63,30 @@ print_gc(FILE *out, const struct repo_result *r, int width)
 }
 
 static void
+print_fsck(FILE *out, const struct repo_result *r, int width)
+{
+	const struct fsck_report *k = &r->fsck;
+	char name[128], detail[2048];
+
+	util_sanitize(name, sizeof(name), r->spec->name);
+	util_sanitize(detail, sizeof(detail), k->detail != NULL ? k->detail :
+	    "");
+	fprintf(out, "%-*s  fsck %-9s  ", width, name, fsck_result_name(k->result));
+	if (k->result == FSCK_NO_MIRROR)
+		fprintf(out, "not cloned yet: nothing to check\n");
+	else if (k->result == FSCK_OK)
+		fprintf(out, "%llu objects, %llu pack%s whole in %.1f s\n",
+		    (unsigned long long)k->objects,
+		    (unsigned long long)k->packs, k->packs == 1 ? "" : "s",
+		    k->seconds);
+	else if (k->result == FSCK_REPAIRED)
+		fprintf(out, "%llu objects whole after the repair of: %s\n",
+		    (unsigned long long)k->objects, detail);
+	else
+		fprintf(out, "damaged: %s\n", detail);
+}
+
+static void
 print_fetch(FILE *out, const struct repo_result *r, int width,
     const struct report_ctx *opts)
 {
@@ -252,6 +276,12 @@ report_text(FILE *out, const struct report_ctx *ctx)
 		} else if (!ctx->quiet && r->gc.result != GC_SKIPPED) {
 			print_gc(out, r, width);
 		}
+		/* Damage repaired is news for cron too: stderr with -q. */
+		if (r->fsck.result == FSCK_DAMAGED || (ctx->quiet &&
+		    r->fsck.result == FSCK_REPAIRED))
+			print_fsck(err, r, width);
+		else if (r->fsck.result != FSCK_SKIPPED && !ctx->quiet)
+			print_fsck(out, r, width);
 		if (r->verified)
 			print_licenses(out, err, r, width, ctx);
 	}

@@ -70,6 +70,55 @@ gc_report_to_json(const struct gc_report *g)
 	    (double)(long long)(g->seconds * 1000) / 1000);
 }
 
+const char *
+fsck_result_name(enum fsck_result r)
+{
+	static const char *const names[] = { "skipped", "ok", "repaired",
+	    "damaged", "no-mirror" };
+
+	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
+json_t *
+fsck_report_to_json(const struct fsck_report *f)
+{
+	return json_pack("{s:s, s:s?, s:I, s:I, s:f}", "result",
+	    fsck_result_name(f->result), "detail", f->detail, "objects",
+	    (json_int_t)f->objects, "packs", (json_int_t)f->packs, "seconds",
+	    (double)(long long)(f->seconds * 1000) / 1000);
+}
+
+int
+fsck_report_from_json(struct fsck_report *f, const json_t *obj)
+{
+	const char *result = json_string_value(json_object_get(obj, "result"));
+	const json_t *detail = json_object_get(obj, "detail");
+	int r;
+
+	for (r = FSCK_SKIPPED; r <= FSCK_NO_MIRROR; r++)
+		if (result != NULL && strcmp(result, fsck_result_name(r)) == 0)
+			break;
+	if (r > FSCK_NO_MIRROR || (detail != NULL && !json_is_null(detail) &&
+	    !json_is_string(detail)))
+		return -1;
+	f->result = (enum fsck_result)r;
+	if (json_is_string(detail) &&
+	    (f->detail = strdup(json_string_value(detail))) == NULL)
+		return -1;
+	f->objects = (uint64_t)json_integer_value(json_object_get(obj,
+	    "objects"));
+	f->packs = (uint64_t)json_integer_value(json_object_get(obj, "packs"));
+	f->seconds = json_real_value(json_object_get(obj, "seconds"));
+	return 0;
+}
+
+void
+fsck_report_clear(struct fsck_report *f)
+{
+	free(f->detail);
+	memset(f, 0, sizeof(*f));
+}
+
 json_t *
 fetch_report_to_json(const struct fetch_report *f)
 {
@@ -384,6 +433,7 @@ repo_result_clear(struct repo_result *r)
 	fetch_report_clear(&r->fetch);
 	release_report_clear(&r->release);
 	free(r->gc.error);
+	fsck_report_clear(&r->fsck);
 	repo_result_clear_licenses(r);
 	json_decref(r->state);
 	free(r->state_note);
@@ -419,7 +469,8 @@ result_exit_status(const struct repo_result *results, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if ((results[i].fetch.result == FETCH_ERROR ||
 		    results[i].release.result == RELEASE_ERROR ||
-		    results[i].gc.result == GC_ERROR) && status == 0)
+		    results[i].gc.result == GC_ERROR ||
+		    results[i].fsck.result == FSCK_DAMAGED) && status == 0)
 			status = 3;
 		for (size_t j = 0; j < results[i].nlicenses; j++)
 			if (results[i].licenses[j].verdict != VERDICT_OK)

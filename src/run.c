@@ -138,6 +138,7 @@ fetch_step(struct run *run, const struct run_opts *opts)
 		.cacert = opts->cacert,
 		.jobs = opts->jobs,
 		.timeout = opts->timeout,
+		.fsck = (opts->steps & RUN_FSCK) != 0,
 		.on_progress = on_progress,
 		.on_done = on_done,
 		.on_tick = on_tick,
@@ -296,7 +297,7 @@ run_execute(struct run *run, const struct run_opts *opts)
 	if ((err = util_mkdir_p(run->cfg->root, 0755)) != NULL ||
 	    (err = lock_acquire(&run->lock, run->cfg->root)) != NULL)
 		return err;
-	if ((err = read_states(run)) == NULL && (steps & RUN_FETCH))
+	if ((err = read_states(run)) == NULL && (steps & (RUN_FETCH | RUN_FSCK)))
 		err = fetch_step(run, opts);
 	if (err == NULL && (steps & RUN_RELEASES) && *opts->stop == 0)
 		err = releases_step(run, opts);

@@ -38,9 +38,9 @@ git_message(const char *what)
 }
 
 /* What the person is told to do about a damaged mirror. */
-#define VERIFY_DAMAGED_HINT	"the mirror is damaged, not upstream: restore " \
-	"it from a backup, or move it away and run dsmirror fetch to clone it " \
-	"again"
+#define VERIFY_DAMAGED_HINT	"the mirror is damaged, not upstream: run " \
+	"dsmirror fsck to repair it from upstream (or restore it from a " \
+	"backup)"
 
 /*
  * Finds the commit at the tip of the verified branch: 0, GIT_ENOTFOUND when

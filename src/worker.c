@@ -4,6 +4,7 @@
  * The child writes one JSON object per line to its pipe:
  *   {"progress": [phase, received, total, deltas done, deltas, bytes]}
  *   {"fetch": <fetch report, as result.c encodes it>}
+ *   {"fetch": ..., "fsck": <fsck report>}	(fsck: mirror_fsck())
  * The parent multiplexes the pipes with poll(), counts every line as a sign
  * of life, and kills a child that stays silent for longer than the timeout
  * while it talks to the network (not once it reports PHASE_MAINTAINING:
@@ -23,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "fsck.h"
 #include "mirror.h"
 #include "recover.h"
 #include "util.h"
@@ -100,6 +102,7 @@ child_main(int fd, pid_t parent, const struct worker_opts *opts,
 {
 	struct mirror_opts mopts = { opts->root, spec, child_progress, &fd };
 	struct fetch_report rep = { 0 };
+	struct fsck_report frep = { 0 };
 	struct dsm_error *err;
 
 	/* A worker never outlives the run that started it. */
@@ -112,6 +115,19 @@ child_main(int fd, pid_t parent, const struct worker_opts *opts,
 	signal(SIGPIPE, SIG_IGN);
 
 	err = mirror_global_init((int)opts->timeout, opts->cacert);
+	if (err == NULL && opts->fsck) {
+		if ((err = mirror_fsck(&frep, &rep, &mopts)) != NULL) {
+			fsck_report_clear(&frep);
+			frep.result = FSCK_DAMAGED;
+			frep.detail = strdup(err->msg);
+			dsm_error_free(err);
+			err = NULL;
+		}
+		send_line(fd, json_pack("{s:o, s:o}", "fetch",
+		    fetch_report_to_json(&rep), "fsck",
+		    fsck_report_to_json(&frep)));
+		_exit(0);
+	}
 	if (err == NULL)
 		err = mirror_fetch(&rep, &mopts);
 	if (err != NULL) {
@@ -208,12 +224,17 @@ handle_line(struct pool *pool, struct slot *slot, const char *line,
 			    json_array_get(v, 5)),
 		};
 		/* Local work, the network done: --timeout is for transfers. */
-		slot->local = p.phase == PHASE_MAINTAINING;
+		slot->local = p.phase == PHASE_MAINTAINING ||
+		    p.phase == PHASE_CHECKING;
 		if (opts->on_progress != NULL)
 			opts->on_progress(slot->index, &p, opts->payload);
 	} else if ((v = json_object_get(msg, "fetch")) != NULL) {
 		fetch_report_clear(&r->fetch);
 		if (fetch_report_from_json(&r->fetch, v) == -1)
+			set_error(&r->fetch, "worker sent a malformed report");
+		fsck_report_clear(&r->fsck);
+		if ((v = json_object_get(msg, "fsck")) != NULL &&
+		    fsck_report_from_json(&r->fsck, v) == -1)
 			set_error(&r->fetch, "worker sent a malformed report");
 		slot->got_result = 1;
 	}

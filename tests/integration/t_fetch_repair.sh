@@ -39,6 +39,17 @@ rm -f "$newest" "${newest%.pack}.idx"
 git -C "$m" cat-file -e refs/heads/main 2>/dev/null && fail "main's tip is still there"
 repaired "the newest pack deleted" "refs/heads/main names"
 
+# Every object in one pack, then its index deleted: the pack is indexed again
+# (not removed as a killed maintenance's debris, which would lose the
+# preserved tips upstream no longer has).
+git -C "$m" repack -qad
+p=$(ls "$m"/objects/pack/pack-*.pack)
+rm -f "${p%.pack}.idx"
+repaired "the index deleted" "had no index: indexed again"
+git -C "$m" for-each-ref --format='%(objectname)' refs/dsmirror/preserved |
+	git -C "$m" rev-list --objects --stdin >/dev/null ||
+	fail "a preserved tip's history was lost with the index"
+
 # A ref naming an object that does not exist.
 echo 0123456789abcdef0123456789abcdef01234567 >"$m/refs/heads/feature"
 repaired "feature at a missing id" "refs/heads/feature names 0123456"

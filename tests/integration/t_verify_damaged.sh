@@ -2,7 +2,8 @@
 # Damage to the mirror is not a change upstream (issue 14): a license blob, the
 # tree that holds it or the tip commit that the mirror cannot read, and a HEAD
 # turned to garbage, give the verdict "damaged" (exit 1), never "missing" or
-# "no-mirror", with a message that blames the mirror and says what to do. A file
+# "no-mirror", with a message that blames the mirror and says what to do (fsck,
+# which then repairs it). A file
 # upstream really removed stays "missing".
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
@@ -34,7 +35,7 @@ damaged() {
 	assert_exit 1 dsm --json verify
 	assert_eq damaged "$(lic_field r LICENSE verdict)" "LICENSE verdict, $1"
 	detail=$(lic_field r LICENSE detail)
-	case $detail in *"the mirror is damaged, not upstream"*"dsmirror fetch"*) ;;
+	case $detail in *"the mirror is damaged, not upstream"*"dsmirror fsck"*) ;;
 	*) fail "$1: the detail does not blame the mirror: $detail" ;; esac
 }
 
@@ -62,3 +63,11 @@ restore
 
 assert_exit 1 dsm --json verify
 assert_eq ok "$(lic_field r LICENSE verdict)" "LICENSE after the restore"
+
+# What the message says to do works: fsck repairs the blob from upstream.
+flip "$(git -C "$m" rev-parse HEAD:LICENSE)"
+damaged "its blob corrupt, before fsck"
+assert_exit 0 dsm fsck
+assert_contains "$T/out" "fsck repaired"
+assert_exit 1 dsm --json verify
+assert_eq ok "$(lic_field r LICENSE verdict)" "LICENSE after fsck"
