@@ -37,6 +37,7 @@
 #   BENCH_RELEASES=0 skip bench/releases.sh (its own settings: BENCH_RELEASES_*)
 #   BENCH_LONGRUN=0  skip bench/longrun.sh (its own settings: BENCH_LONGRUN_*)
 #   BENCH_TAGS=0     skip bench/tags.sh (its own settings: BENCH_TAGS_*)
+#   BENCH_FSCK=0     skip bench/fsck.sh (its own settings: BENCH_FSCK_*)
 # Exit status: 0 when every run succeeded (targets missed or not), 1 when a run
 # failed or a mirror was wrong, 2 on bad settings.
 set -euo pipefail
@@ -350,6 +351,23 @@ if [ "${BENCH_VERIFY:-1}" = 1 ]; then
 		{ echo; cat "$W/results-verify.txt"; } >>"$RESULTS"
 	else
 		echo "bench: verify.sh wrote no summary (exit $rc)" >&2
+	fi
+	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
+fi
+
+# ---------------------------------------------------------------- fsck
+
+# bench/fsck.sh: dsmirror fsck against git fsck on 4 DeepSeek-sized mirrors;
+# its summary is appended to $RESULTS.
+if [ "${BENCH_FSCK:-1}" = 1 ]; then
+	say ""
+	rc=0
+	DSMIRROR=$DSMIRROR BENCH_TMP=$W BENCH_FSCK_RESULTS=$W/results-fsck.txt \
+		"$BENCH_DIR/fsck.sh" || rc=$?
+	if [ -s "$W/results-fsck.txt" ]; then
+		{ echo; cat "$W/results-fsck.txt"; } >>"$RESULTS"
+	else
+		echo "bench: fsck.sh wrote no summary (exit $rc)" >&2
 	fi
 	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
 fi

@@ -1,6 +1,11 @@
 /*
  * fsck.c - read every object of a mirror, and repair what is damaged
  * (fsck.h).
+ *
+ * The crash tests kill a repair (util_kill_point) at fsck-salvaged (a
+ * damaged pack's readable objects written, the pack not yet moved),
+ * fsck-set-aside (the damaged files moved, nothing fetched yet) and
+ * fsck-refetched (upstream's objects in, HEAD and refs not yet mended).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -656,6 +661,7 @@ quarantine(struct scan *s, const char *path, char **aside)
 		size_t kept;
 		if ((err = salvage(s, packdir, s->bad_packs[i], &kept)) != NULL)
 			break;
+		util_kill_point("fsck-salvaged");
 		/* The index first: a pack is gone once its index is. */
 		for (size_t x = 0; err == NULL && x < sizeof(exts) /
 		    sizeof(exts[0]); x++) {
@@ -810,6 +816,7 @@ repair(struct scan *s, const char *path, struct fetch_report *fetch,
 	s->repo = NULL;
 	if ((err = quarantine(s, path, &aside)) != NULL)
 		return err;
+	util_kill_point("fsck-set-aside");
 	if (aside != NULL) {
 		snprintf(what, sizeof(what), "the damaged files were moved to "
 		    "%s", aside);
@@ -829,6 +836,7 @@ repair(struct scan *s, const char *path, struct fetch_report *fetch,
 			return append(detail, what);
 		}
 	}
+	util_kill_point("fsck-refetched");
 	/* HEAD and the refs to lost tips: as every update mends them. */
 	if ((ferr = mirror_fetch(fetch, opts)) != NULL) {
 		fetch_report_clear(fetch);

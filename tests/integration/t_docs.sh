@@ -39,15 +39,17 @@ make -s -C "$top" install DESTDIR="$T/dest" PREFIX=/usr BIN="$T/bin/dsmirror" >/
 ex=$top/examples
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$T/units"
-	for u in dsmirror.service dsmirror.timer dsmirror-gc.service dsmirror-gc.timer; do
+	for u in dsmirror.service dsmirror.timer dsmirror-gc.service dsmirror-gc.timer \
+		dsmirror-fsck.service dsmirror-fsck.timer; do
 		sed "s|/usr/local/bin/dsmirror|$DSMIRROR|" "$ex/$u" >"$T/units/$u"
 	done
 	# Only the units' own problems count, not this machine's (no systemd
 	# running in a container, no dsmirror user).
 	systemd-analyze verify --man=no "$T/units/dsmirror.timer" "$T/units/dsmirror.service" \
 		"$T/units/dsmirror-gc.timer" "$T/units/dsmirror-gc.service" \
+		"$T/units/dsmirror-fsck.timer" "$T/units/dsmirror-fsck.service" \
 		>"$T/sa.out" 2>&1 || true
-	if grep -E 'dsmirror(-gc)?\.(service|timer):[0-9]+:' "$T/sa.out"; then
+	if grep -E 'dsmirror(-gc|-fsck)?\.(service|timer):[0-9]+:' "$T/sa.out"; then
 		fail "systemd-analyze finds problems in the units: $(cat "$T/sa.out")"
 	fi
 	grep -q '^ExecStart=/usr/local/bin/dsmirror -q sync' "$ex/dsmirror.service" ||
@@ -55,6 +57,9 @@ if command -v systemd-analyze >/dev/null; then
 	grep -q '^Unit=\|^OnCalendar=' "$ex/dsmirror.timer" || fail "the timer has no schedule"
 	grep -q '^ExecStart=/usr/local/bin/dsmirror -q gc$' "$ex/dsmirror-gc.service" ||
 		fail "the gc service does not run dsmirror -q gc"
+	grep -q '^ExecStart=/usr/local/bin/dsmirror -q fsck$' "$ex/dsmirror-fsck.service" ||
+		fail "the fsck service does not run dsmirror -q fsck"
+	grep -q '^OnCalendar=' "$ex/dsmirror-fsck.timer" || fail "the fsck timer has no schedule"
 fi
 "$PYTHON" - "$ex/github-actions.yml" "$ex/gitlab-ci.yml" <<-'PY' || fail "a CI example does not parse"
 	import sys, yaml
