@@ -57,6 +57,14 @@ struct mirror_opts {
 	const struct repo_spec *spec;
 	mirror_progress_cb progress;	/* may be NULL */
 	void *payload;
+	/*
+	 * The upstream URL the state recorded for this mirror (without
+	 * credentials), or NULL.  When the configured URL differs and the new
+	 * upstream shares no commit with the mirror, the update is refused,
+	 * every ref kept, unless accept_url.
+	 */
+	const char *recorded_url;
+	int accept_url;
 };
 
 /* Returns "<root>/<name>.git" (caller frees), or NULL when out of memory. */

@@ -54,6 +54,10 @@ struct fetch_report {
 	char *head_ref;		/* e.g. "refs/heads/main", or NULL */
 	char *error;		/* why the fetch failed, or NULL */
 	char *damage;		/* what was found damaged (repaired), or NULL */
+	char *url;		/* the upstream followed, without credentials
+				   (set when the fetch succeeded), or NULL */
+	char *note;		/* the url changed: what dsmirror made of it,
+				   or NULL */
 	struct ref_update *updated;
 	size_t nupdated;
 	struct ref_preserved *preserved;

@@ -44,6 +44,7 @@ struct run_opts {
 	int jobs;		/* fetches at once, >= 1 */
 	int timeout;		/* seconds a transfer may make no progress */
 	int api_wait;		/* longest rate-limit wait, seconds */
+	int accept_url;		/* mirror_opts.accept_url for every repo */
 	int progress;		/* live fetch progress on progress_out */
 	FILE *progress_out;	/* stderr */
 	FILE *trace;		/* a line per API request (-v), or NULL */
@@ -91,6 +92,13 @@ struct dsm_error *run_plan(struct run *out, const char *config_path,
  * starts no further step and records what was done.
  */
 struct dsm_error *run_execute(struct run *run, const struct run_opts *opts);
+
+/*
+ * Adds to run->notes one line for each mirror (<root>/<name>.git) and state
+ * file that no repo of the configuration names any more: listed every run,
+ * never deleted.  (run_execute() does it for fetch and sync.)
+ */
+struct dsm_error *run_note_orphans(struct run *run);
 
 /*
  * dsmirror gc: under the root's lock, in this process, each planned

@@ -28,6 +28,8 @@ struct worker_opts {
 	int jobs;			/* processes at once, >= 1 */
 	double timeout;			/* seconds without progress, > 0 */
 	const char *cacert;		/* CA bundle for TLS, or NULL */
+	int accept_url;			/* mirror_opts.accept_url, for every repo
+					   of the run */
 	int fsck;			/* each worker runs mirror_fsck() (fsck.h)
 					   and fills results[i].fsck too */
 	/* Called with each progress report of repo results[index]. */

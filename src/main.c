@@ -45,6 +45,7 @@ struct options {
 	int verbose;
 	enum progress_mode progress;
 	int timeout;
+	int accept_url;		/* --accept-url */
 };
 
 struct command {
@@ -114,6 +115,9 @@ static const char usage_text[] =
 "      --cacert FILE    CA certificates for TLS, for the GitHub API and git\n"
 "                       over https (default: $CURL_CA_BUNDLE, else\n"
 "                       $SSL_CERT_FILE, else the system's)\n"
+"      --accept-url     follow the NAMEd repos' new url in mirrors.json even\n"
+"                       when the new upstream shares no commit with the\n"
+"                       mirror (the old refs are preserved); needs NAME\n"
 "      --api-wait SECS  wait at most SECS for a GitHub rate limit to reset;\n"
 "                       longer, and the run stops asking (default: 60)\n"
 "  -h, --help           this help\n"
@@ -332,6 +336,7 @@ run_steps(const struct options *opts, char **names, int nnames, int steps)
 		.jobs = opts->jobs,
 		.timeout = opts->timeout,
 		.api_wait = opts->api_wait,
+		.accept_url = opts->accept_url,
 		.progress = opts->progress == PROGRESS_ON || (opts->progress ==
 		    PROGRESS_AUTO && !opts->quiet && isatty(STDOUT_FILENO) &&
 		    isatty(STDERR_FILENO)),
@@ -343,6 +348,9 @@ run_steps(const struct options *opts, char **names, int nnames, int steps)
 	struct run run;
 	int status;
 
+	if (opts->accept_url && nnames == 0)
+		return usage_error("%s", "--accept-url wants the NAME of each "
+		    "repo whose new url to accept");
 	if ((err = run_plan(&run, opts->config, names, nnames)) != NULL)
 		return fail(err);
 	/* A bad token is a usage error, found before anything is touched. */
@@ -450,9 +458,11 @@ cmd_status(const struct options *opts, char **names, int nnames)
 
 	if ((err = run_plan(&run, opts->config, names, nnames)) != NULL)
 		return fail(err);
-	if ((err = run_read_state(&run)) != NULL) {
+	if ((err = run_read_state(&run)) != NULL ||
+	    (err = run_note_orphans(&run)) != NULL) {
 		status = fail(err);
 	} else {
+		print_notes(&run);
 		ctx.repos = run.repos;
 		ctx.n = run.n;
 		ctx.status = status = result_exit_status(run.repos, run.n);
@@ -520,7 +530,8 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_JUNIT, OPT_PROGRESS, OPT_NO_PROGRESS,
-	    OPT_TIMEOUT, OPT_CACERT, OPT_API_WAIT, OPT_METRICS };
+	    OPT_TIMEOUT, OPT_CACERT, OPT_API_WAIT, OPT_METRICS,
+	    OPT_ACCEPT_URL };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -534,6 +545,7 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "cacert", required_argument, NULL, OPT_CACERT },
 		{ "api-wait", required_argument, NULL, OPT_API_WAIT },
+		{ "accept-url", no_argument, NULL, OPT_ACCEPT_URL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -597,6 +609,9 @@ main(int argc, char **argv)
 				return usage_error("--api-wait wants seconds "
 				    "from 0 to 86400, not \"%s\"", optarg);
 			break;
+		case OPT_ACCEPT_URL:
+			opts.accept_url = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -612,6 +627,9 @@ main(int argc, char **argv)
 		return usage_error("%s", "no command given");
 	if (opts.cacert != NULL && access(opts.cacert, R_OK) != 0)
 		return usage_error("--cacert: cannot read \"%s\"", opts.cacert);
+	if (opts.accept_url && strcmp(argv[optind], "fetch") != 0 &&
+	    strcmp(argv[optind], "sync") != 0)
+		return usage_error("%s", "--accept-url is for fetch and sync");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;

@@ -44,6 +44,8 @@
  * for maintenance to pack afterwards.
  */
 #define MIRROR_BATCH_REFS	64
+/* Upstream and mirror tips compared for a merge base, at most, each. */
+#define MIRROR_IDENTITY_PAIRS	64
 /* Refs named in the report's damage; past this, a count. */
 #define MIRROR_MAX_DAMAGE_LINES	10
 
@@ -901,6 +903,94 @@ read_head(struct fetch *f)
 	return NULL;
 }
 
+/* Whether the commit the object id names can be read, peeled. */
+static int
+peel_commit(git_repository *repo, const git_oid *id, git_oid *out)
+{
+	git_object *obj, *commit;
+	int rc = -1;
+
+	if (git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY) == 0) {
+		if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+			git_oid_cpy(out, git_object_id(commit));
+			git_object_free(commit);
+			rc = 0;
+		}
+		git_object_free(obj);
+	}
+	git_error_clear();
+	return rc;
+}
+
+/*
+ * Whether the upstream listed shares a commit with the mirror's refs: one
+ * of its tips and one of ours have a merge base, its objects downloaded
+ * first (refs untouched).  Objects alone prove nothing: a refused run
+ * leaves the other upstream's objects behind, unreferenced, until
+ * maintenance drops them.
+ */
+static struct dsm_error *
+shares_history(struct fetch *f, int *shares)
+{
+	struct dsm_error *err;
+
+	*shares = 0;
+	if (f->upstream.n == 0)
+		return NULL;
+	/* Objects only, into the mirror: no ref moves before the verdict. */
+	if ((err = download(f)) != NULL)
+		return err;
+	for (size_t i = 0; i < f->upstream.n && i < MIRROR_IDENTITY_PAIRS &&
+	    !*shares; i++) {
+		git_oid u, l, base;
+		if (peel_commit(f->repo, &f->upstream.v[i].oid, &u) < 0)
+			continue;
+		for (size_t j = 0, tried = 0; j < f->local.n &&
+		    tried < MIRROR_IDENTITY_PAIRS && !*shares; j++) {
+			if (peel_commit(f->repo, &f->local.v[j].oid, &l) < 0)
+				continue;
+			tried++;
+			*shares = git_oid_equal(&u, &l) ||
+			    git_merge_base(&base, f->repo, &u, &l) == 0;
+		}
+	}
+	git_error_clear();
+	return NULL;
+}
+
+/*
+ * The mirror keeps its identity: when mirrors.json's URL is not the one
+ * the state recorded, the new upstream must share history with the mirror
+ * (a repo that moved), else the update is refused and every ref kept (a
+ * URL pasted from another repo), unless --accept-url.
+ */
+static struct dsm_error *
+check_identity(struct fetch *f)
+{
+	const char *was = f->opts->recorded_url;
+	struct dsm_error *err;
+	int shares;
+
+	if (was == NULL || strcmp(was, f->url) == 0 || f->local.n == 0)
+		return NULL;
+	if ((err = shares_history(f, &shares)) != NULL)
+		return err;
+	if (!shares && !f->opts->accept_url)
+		return dsm_error_new(DSM_ERR_REMOTE, "the url changed from %s to "
+		    "%s, and the new upstream shares no commit with the "
+		    "mirror: refused, every ref kept. A slip: put the old url "
+		    "back in mirrors.json. A repo that really moved to other "
+		    "history: dsmirror fetch --accept-url %s (the old refs are "
+		    "then preserved, as for a force-push)", was, f->url,
+		    f->opts->spec->name);
+	f->out->note = util_printf("the url changed from %s to %s; %s", was,
+	    f->url, shares ? "the new upstream has the mirror's history: "
+	    "following it" : "accepted with --accept-url, though it shares "
+	    "no commit with the mirror: the old refs are preserved");
+	return f->out->note != NULL ? NULL :
+	    dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+}
+
 /* Steps 1-4 on an open repository.  Sets *changed. */
 static struct dsm_error *
 sync_refs(struct fetch *f, int *changed)
@@ -912,6 +1002,8 @@ sync_refs(struct fetch *f, int *changed)
 	if ((err = parse_refspecs(f)) != NULL ||
 	    (err = list_local(f)) != NULL ||
 	    (err = list_upstream(f)) != NULL)
+		return err;
+	if (!f->cloning && (err = check_identity(f)) != NULL)
 		return err;
 	/*
 	 * Every ref gone at once is an upstream emptied or a URL that now
@@ -1007,6 +1099,8 @@ update(struct fetch *f, const char *path)
 	if ((err = maint_run(f->repo, MAINT_AUTO, on_maint_tick, f,
 	    &f->out->maint)) != NULL)
 		return err;
+	if ((f->out->url = strdup(f->url)) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	f->out->result = f->out->damage != NULL ? FETCH_REPAIRED :
 	    changed ? FETCH_UPDATED : FETCH_UNCHANGED;
 	return read_head(f);
@@ -1076,6 +1170,10 @@ clone(struct fetch *f, const char *path)
 		goto done;
 	}
 	f->out->result = FETCH_CLONED;
+	if ((f->out->url = strdup(f->url)) == NULL) {
+		err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		goto done;
+	}
 	err = read_head(f);
 done:
 	if (err != NULL) {

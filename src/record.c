@@ -79,6 +79,7 @@ record_fetch_section(const json_t *sec, const char **why)
 		{ "head_ref", T_STR | T_NULL },
 		{ "error", T_STR | T_NULL },
 		{ "seconds", T_NUM },
+		{ "url", T_STR | T_NULL },
 		{ NULL, 0 },
 	};
 	json_t *out = json_object();
@@ -147,14 +148,17 @@ update_fetch(json_t *state, const struct repo_result *r, const char *now)
 	json_t *sec;
 
 	/* A failed fetch keeps what the last success recorded. */
-	sec = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:f}",
+	sec = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:f, s:o}",
 	    "last_attempt", now,
 	    "last_success", ok ? json_string(now) : keep(old, "last_success"),
 	    "result", fetch_result_name(f->result),
 	    "head", ok ? str_or_null(f->head) : keep(old, "head"),
 	    "head_ref", ok ? str_or_null(f->head_ref) : keep(old, "head_ref"),
 	    "error", ok ? json_null() : str_or_null(f->error),
-	    "seconds", (double)(long long)(f->seconds * 1000) / 1000);
+	    "seconds", (double)(long long)(f->seconds * 1000) / 1000,
+	    /* The upstream the mirror follows (identity: mirror.h). */
+	    "url", ok && f->url != NULL ? json_string(f->url) :
+	    keep(old, "url"));
 	return sec != NULL ? json_object_set_new(state, "fetch", sec) : -1;
 }
 

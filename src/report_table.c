@@ -102,6 +102,9 @@ problems(FILE *err, const struct repo_result *r)
 	size_t i;
 
 	util_sanitize(name, sizeof(name), r->spec->name);
+	if (r->fetch.note != NULL)
+		fprintf(err, "%s: note: %s\n", name, util_sanitize(msg,
+		    sizeof(msg), r->fetch.note));
 	if (r->fetch.result == FETCH_ERROR)
 		fprintf(err, "%s: fetch failed: %s\n", name, util_sanitize(msg,
 		    sizeof(msg), r->fetch.error != NULL ? r->fetch.error :

@@ -252,6 +252,12 @@ report_text(FILE *out, const struct report_ctx *ctx)
 
 	for (size_t i = 0; i < ctx->n; i++) {
 		const struct repo_result *r = &results[i];
+		/* The url changed: news even for cron, once. */
+		if (r->fetch.note != NULL) {
+			util_sanitize(name, sizeof(name), r->spec->name);
+			util_sanitize(msg, sizeof(msg), r->fetch.note);
+			fprintf(err, "%s: note: %s\n", name, msg);
+		}
 		if (r->fetch.result == FETCH_ERROR) {
 			util_sanitize(name, sizeof(name), r->spec->name);
 			util_sanitize(msg, sizeof(msg), r->fetch.error != NULL ?

@@ -151,6 +151,10 @@ fetch_report_to_json(const struct fetch_report *f)
 	    json_string(f->error) : json_null()) == -1 ||
 	    json_object_set_new(obj, "damage", f->damage != NULL ?
 	    json_string(f->damage) : json_null()) == -1 ||
+	    json_object_set_new(obj, "url", f->url != NULL ?
+	    json_string(f->url) : json_null()) == -1 ||
+	    json_object_set_new(obj, "note", f->note != NULL ?
+	    json_string(f->note) : json_null()) == -1 ||
 	    json_object_set_new(obj, "updated", updated) == -1 ||
 	    json_object_set_new(obj, "preserved", preserved) == -1 ||
 	    json_object_set_new(obj, "received_bytes",
@@ -223,7 +227,9 @@ fetch_report_from_json(struct fetch_report *f, const json_t *obj)
 	if (!found || get_oid(f->head, obj, "head") == -1 ||
 	    get_str(&f->head_ref, obj, "head_ref") == -1 ||
 	    get_str(&f->error, obj, "error") == -1 ||
-	    get_str(&f->damage, obj, "damage") == -1)
+	    get_str(&f->damage, obj, "damage") == -1 ||
+	    get_str(&f->url, obj, "url") == -1 ||
+	    get_str(&f->note, obj, "note") == -1)
 		return -1;
 	f->received_bytes = (uint64_t)json_integer_value(
 	    json_object_get(obj, "received_bytes"));
@@ -278,6 +284,8 @@ fetch_report_clear(struct fetch_report *f)
 	free(f->head_ref);
 	free(f->error);
 	free(f->damage);
+	free(f->url);
+	free(f->note);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -2,6 +2,7 @@
  * run.c - the pipeline of a run: plan, lock, the recorded state, fetch,
  * releases, verify, warnings, record (see run.h).
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -139,6 +140,7 @@ fetch_step(struct run *run, const struct run_opts *opts)
 		.jobs = opts->jobs,
 		.timeout = opts->timeout,
 		.fsck = (opts->steps & RUN_FSCK) != 0,
+		.accept_url = opts->accept_url,
 		.on_progress = on_progress,
 		.on_done = on_done,
 		.on_tick = on_tick,
@@ -288,6 +290,68 @@ collect_notes(struct run *run, int steps)
 	return NULL;
 }
 
+/* Whether name (len bytes) is the name of a repo of the configuration. */
+static int
+configured(const struct config *cfg, const char *name, size_t len)
+{
+	for (size_t i = 0; i < cfg->nrepos; i++)
+		if (strlen(cfg->repos[i].name) == len &&
+		    strncmp(cfg->repos[i].name, name, len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Adds a note for each entry of dir ending in suffix whose name is no repo
+ * of the configuration; what says what it is ("mirror", "state file").
+ */
+static struct dsm_error *
+note_orphans(struct run *run, const char *dir, const char *suffix,
+    const char *what)
+{
+	struct dsm_error *err = NULL;
+	size_t sl = strlen(suffix);
+	struct dirent *e;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while (err == NULL && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char safe[300], *note;
+		if (len <= sl || e->d_name[0] == '.' ||
+		    strcmp(e->d_name + len - sl, suffix) != 0 ||
+		    configured(run->cfg, e->d_name, len - sl))
+			continue;
+		util_sanitize(safe, sizeof(safe), e->d_name);
+		note = util_printf("%s/%s: a %s that no repo of %s names any "
+		    "more: kept (dsmirror never deletes it); add the repo back, "
+		    "or remove it by hand", dir, safe, what, run->cfg->path);
+		if (note == NULL)
+			err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+		else
+			err = add_note(run, note);
+		free(note);
+	}
+	closedir(d);
+	return err;
+}
+
+struct dsm_error *
+run_note_orphans(struct run *run)
+{
+	struct dsm_error *err;
+	char *state = util_path_join(run->cfg->root, STATE_DIR);
+
+	if (state == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if ((err = note_orphans(run, run->cfg->root, ".git", "mirror")) ==
+	    NULL)
+		err = note_orphans(run, state, ".json", "state file");
+	free(state);
+	return err;
+}
+
 struct dsm_error *
 run_execute(struct run *run, const struct run_opts *opts)
 {
@@ -319,6 +383,8 @@ run_execute(struct run *run, const struct run_opts *opts)
 		repo_result_clear_licenses(&run->repos[i]);
 	if (err == NULL)
 		err = collect_notes(run, steps);
+	if (err == NULL && (steps & RUN_FETCH))
+		err = run_note_orphans(run);
 	return err;
 }
 

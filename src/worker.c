@@ -98,9 +98,12 @@ child_progress(const struct fetch_progress *p, void *payload)
 
 static void __attribute__((noreturn))
 child_main(int fd, pid_t parent, const struct worker_opts *opts,
-    const struct repo_spec *spec)
+    const struct repo_result *r)
 {
-	struct mirror_opts mopts = { opts->root, spec, child_progress, &fd };
+	const json_t *rec = json_object_get(json_object_get(r->state, "fetch"),
+	    "url");
+	struct mirror_opts mopts = { opts->root, r->spec, child_progress, &fd,
+	    json_string_value(rec), opts->accept_url };
 	struct fetch_report rep = { 0 };
 	struct fsck_report frep = { 0 };
 	struct dsm_error *err;
@@ -164,7 +167,7 @@ spawn(struct pool *pool, struct slot *slot, size_t index)
 		for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
 			if (pool->slots[i].pid > 0 && pool->slots[i].fd >= 0)
 				close(pool->slots[i].fd);
-		child_main(fds[1], parent, pool->opts, spec);
+		child_main(fds[1], parent, pool->opts, &pool->results[index]);
 	}
 	close(fds[1]);
 	slot->fd = fds[0];
