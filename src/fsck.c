@@ -645,13 +645,10 @@ quarantine(struct scan *s, const char *path, char **aside)
 	static const char *const exts[] = { ".idx", ".pack", ".rev",
 	    ".bitmap", ".keep" };
 	struct dsm_error *err = NULL;
-	char stamp[32], *dir, *packdir, *objdir;
-	time_t now = time(NULL);
-	struct tm tm;
+	char stamp[17], *dir, *packdir, *objdir;
 
 	*aside = NULL;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	util_utc_stamp(stamp, time(NULL));
 	dir = util_printf("%s/" FSCK_DAMAGED_DIR "/%s", path, stamp);
 	packdir = util_path_join(path, "objects/pack");
 	objdir = util_path_join(path, "objects");
@@ -771,12 +768,8 @@ fsck_reindex(const char *path, char **detail)
 				    "had no index: indexed again", e->d_name);
 			} else {
 				/* Unreadable as it is: kept, out of the way. */
-				time_t now = time(NULL);
-				struct tm tm;
-				char stamp[32];
-				gmtime_r(&now, &tm);
-				strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ",
-				    &tm);
+				char stamp[17];
+				util_utc_stamp(stamp, time(NULL));
 				free(dir);
 				dir = util_printf("%s/" FSCK_DAMAGED_DIR "/%s",
 				    path, stamp);

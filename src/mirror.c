@@ -1106,6 +1106,26 @@ update(struct fetch *f, const char *path)
 	return read_head(f);
 }
 
+/* Creates <root>/.tmp-<name>.XXXXXX (recover.h removes what a kill left). */
+static struct dsm_error *
+make_tmp(const struct mirror_opts *opts, char **out)
+{
+	struct dsm_error *err;
+
+	*out = util_printf("%s/" MIRROR_TMP_PREFIX "%s.XXXXXX", opts->root,
+	    opts->spec->name);
+	if (*out == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	if (mkdtemp(*out) == NULL) {
+		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create %s",
+		    *out);
+		free(*out);
+		*out = NULL;
+		return err;
+	}
+	return NULL;
+}
+
 static struct dsm_error *
 clone(struct fetch *f, const char *path)
 {
@@ -1117,16 +1137,8 @@ clone(struct fetch *f, const char *path)
 	git_repository_init_options_init(&iopts,
 	    GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 
-	tmp = util_printf("%s/" MIRROR_TMP_PREFIX "%s.XXXXXX", f->opts->root,
-	    f->opts->spec->name);
-	if (tmp == NULL)
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	if (mkdtemp(tmp) == NULL) {
-		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create %s",
-		    tmp);
-		free(tmp);
+	if ((err = make_tmp(f->opts, &tmp)) != NULL)
 		return err;
-	}
 	/* mkdtemp() makes it private; a mirror is as readable as umask says. */
 	mode_t mask = umask(0);
 	umask(mask);
@@ -1237,16 +1249,8 @@ mirror_refetch(const struct mirror_opts *opts, const char *path,
 	size_t moved;
 
 	redact_url(f.url, sizeof(f.url), opts->spec->url);
-	tmp = util_printf("%s/" MIRROR_TMP_PREFIX "%s.XXXXXX", opts->root,
-	    opts->spec->name);
-	if (tmp == NULL)
-		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	if (mkdtemp(tmp) == NULL) {
-		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create %s",
-		    tmp);
-		free(tmp);
+	if ((err = make_tmp(opts, &tmp)) != NULL)
 		return err;
-	}
 	/* An empty repository: every object the refs reach is wanted. */
 	if (git_repository_init(&f.repo, tmp, 1) < 0)
 		err = mirror_git_fail(DSM_ERR_SYSTEM, "cannot create a folder "
