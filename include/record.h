@@ -9,6 +9,7 @@
  *   fetch:  {"last_attempt", "last_success" (UTC times or null), "result",
  *            "head", "head_ref" (of the last success), "error" (of the last
  *            attempt, or null), "seconds"}
+ *   release_check: below
  *   verify: {"checked_at", "stale" (the fetch before it failed),
  *            "licenses": [{"path", "verdict", "sha256", "detail"}]}
  */
@@ -48,6 +49,16 @@ struct dsm_error *record_run(const char *root, struct repo_result *results,
  */
 json_t *record_fetch_section(const json_t *sec, const char **why);
 json_t *record_verify_section(const json_t *sec, const char **why);
+
+/*
+ * The same for the "release_check" section: {"last_attempt", "last_success"
+ * (of the check, or null), "error" (of the last attempt, or null),
+ * "failing_since" (the first failure since the last success, or null)}.
+ * Written by every release check that got an answer or failed to (an
+ * interrupted one records nothing), apart from "releases", which only a
+ * whole successful check replaces.
+ */
+json_t *record_release_check_section(const json_t *sec, const char **why);
 
 /*
  * Fills r's model from its recorded state (r->state, NULL allowed), for

@@ -146,6 +146,8 @@ struct release_report {
 	unsigned long not_modified;	/* ... answered 304 */
 	json_t *section;	/* the "releases" section to record (owned), or
 				   NULL: nothing to record (the check failed) */
+	int interrupted;	/* the check failed because the run was asked
+				   to stop: not a failure of the API */
 };
 
 struct repo_result {

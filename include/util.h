@@ -52,7 +52,9 @@ double util_now(void);
  * For the crash tests: kills this process (SIGKILL, as kill -9 would) when
  * the environment's DSMIRROR_TEST_KILL names this point.  A point marks a
  * moment between two writes that a crash must survive (maint.c lists its
- * own); without the variable it does nothing.
+ * own); without the variable it does nothing.  "<point>:pause" instead
+ * holds the process at that point until a signal ends it, so that a test
+ * can interrupt the run (SIGTERM to dsmirror) at that exact moment.
  */
 void util_kill_point(const char *name);
 

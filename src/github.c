@@ -469,6 +469,8 @@ github_check_all(struct repo_result *results, size_t n, const char *api,
 			continue;
 		release_report_clear(&results[i].release);
 		check_repo(http, &results[i], api);
+		results[i].release.interrupted = results[i].release.result ==
+		    RELEASE_ERROR && opts->stop != NULL && *opts->stop != 0;
 	}
 	http_get_stats(http, stats);
 	http_free(http);

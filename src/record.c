@@ -162,6 +162,69 @@ update_fetch(json_t *state, const struct repo_result *r, const char *now)
 	return sec != NULL ? json_object_set_new(state, "fetch", sec) : -1;
 }
 
+json_t *
+record_release_check_section(const json_t *sec, const char **why)
+{
+	static const struct field fields[] = {
+		{ "last_attempt", T_STR },
+		{ "last_success", T_STR | T_NULL },
+		{ "error", T_STR | T_NULL },
+		{ "failing_since", T_STR | T_NULL },
+		{ NULL, 0 },
+	};
+	json_t *out = json_object();
+
+	if (out == NULL || !json_is_object(sec) || pick(out, sec, fields) ||
+	    !json_is_string(json_object_get(out, "last_attempt"))) {
+		if (why != NULL)
+			*why = "its release_check section is malformed";
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * The outcome of the release check, kept apart from the "releases" record
+ * that only a whole successful check replaces: when it fails, since when.
+ */
+static int
+update_release_check(json_t *state, const struct repo_result *r,
+    const char *now)
+{
+	json_t *old = record_release_check_section(json_object_get(state,
+	    "release_check"), NULL);
+	const json_t *rel = json_object_get(state, "releases");
+	int ok = r->release.result != RELEASE_ERROR;
+	json_t *since, *last, *sec;
+
+	/* The time the check began, as the "releases" record has it. */
+	if (r->release.checked_at[0] != '\0')
+		now = r->release.checked_at;
+
+	if (ok) {
+		since = json_null();
+		last = json_string(now);
+	} else {
+		/* The first failure after a success starts the count. */
+		since = old != NULL && json_is_string(json_object_get(old,
+		    "error")) ? keep(old, "failing_since") : json_null();
+		if (json_is_null(since)) {
+			json_decref(since);
+			since = json_string(now);
+		}
+		/* States from before this section: the last good record. */
+		last = old != NULL ? keep(old, "last_success") :
+		    keep(rel, "checked_at");
+	}
+	sec = json_pack("{s:s, s:o, s:o, s:o}", "last_attempt", now,
+	    "last_success", last, "error", ok ? json_null() :
+	    str_or_null(r->release.error), "failing_since", since);
+	json_decref(old);
+	return sec != NULL ? json_object_set_new(state, "release_check", sec) :
+	    -1;
+}
+
 static int
 update_verify(json_t *state, const struct repo_result *r, const char *now)
 {
@@ -196,9 +259,12 @@ record_run(const char *root, struct repo_result *results, size_t n,
 		struct repo_result *r = &results[i];
 		int fetched = r->fetch.result != FETCH_SKIPPED;
 		int checked = r->release.section != NULL;
+		/* An interrupted check is not the API's failure. */
+		int asked = r->release.result != RELEASE_SKIPPED &&
+		    !r->release.interrupted;
 		int verified = verify && r->verified;
 
-		if (!fetched && !checked && !verified)
+		if (!fetched && !asked && !verified)
 			continue;
 		/*
 		 * No state, or an unreadable one: now that it is rewritten,
@@ -218,17 +284,20 @@ record_run(const char *root, struct repo_result *results, size_t n,
 		if ((fetched && update_fetch(r->state, r, stamp) == -1) ||
 		    (checked && json_object_set(r->state, "releases",
 		    r->release.section) == -1) ||
+		    (asked && update_release_check(r->state, r, stamp) == -1) ||
 		    (verified && update_verify(r->state, r, stamp) == -1))
 			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 		err = state_save(root, r->spec->name, r->state);
 		/*
 		 * A release check alone that cannot be recorded is that
 		 * check's failure, not the run's: it would be "changed"
-		 * again next time.
+		 * again next time (a failed check keeps its own error).
 		 */
 		if (err != NULL && !fetched && !verified) {
-			release_report_fail(&r->release, util_printf("cannot "
-			    "record the release state: %s", err->msg));
+			if (checked)
+				release_report_fail(&r->release, util_printf(
+				    "cannot record the release state: %s",
+				    err->msg));
 			dsm_error_free(err);
 			err = NULL;
 			continue;

@@ -46,7 +46,7 @@ static json_t *
 repo_status(const struct repo_result *r, time_t now)
 {
 	const json_t *state = r->state;
-	json_t *out, *fetch, *rel, *ver;
+	json_t *out, *fetch, *rel, *ver, *check;
 	char *note = r->state_note != NULL ? strdup(r->state_note) : NULL;
 
 	if (r->state_note != NULL && note == NULL)
@@ -57,13 +57,17 @@ repo_status(const struct repo_result *r, time_t now)
 	    record_fetch_section(json_object_get(state, "fetch"), &why);
 	ver = json_object_get(state, "verify") == NULL ? NULL :
 	    record_verify_section(json_object_get(state, "verify"), &why);
+	check = json_object_get(state, "release_check") == NULL ? NULL :
+	    record_release_check_section(json_object_get(state,
+	    "release_check"), &why);
 	if (why != NULL && note == NULL)
 		note = util_printf("the state file of %s is unreadable in part "
 		    "(%s); the next run rewrites it", r->spec->name, why);
 	fetch = fetch != NULL ? fetch : json_null();
 	ver = ver != NULL ? ver : json_null();
-	rel = json_null();
-	if (json_is_object(json_object_get(state, "releases"))) {
+	rel = NULL;
+	if (json_is_object(json_object_get(state, "releases")) ||
+	    check != NULL) {
 		const json_t *s = json_object_get(state, "releases");
 		const json_t *at = json_object_get(s, "checked_at");
 		const json_t *latest = json_object_get(s, "latest");
@@ -72,7 +76,14 @@ repo_status(const struct repo_result *r, time_t now)
 		    json_is_string(at) ? at : NULL, "latest_tag",
 		    json_is_string(latest) ? latest : NULL, "repo",
 		    json_is_object(repo) ? repo : NULL);
+		/* How the last check went: a failure, and since when. */
+		if (rel != NULL && check != NULL)
+			json_object_update(rel, check);
 	}
+	json_decref(check);
+	rel = rel != NULL ? rel : json_null();
+	add_age(rel, "last_attempt", now);
+	add_age(rel, "failing_since", now);
 	add_age(fetch, "last_attempt", now);
 	add_age(fetch, "last_success", now);
 	add_age(rel, "checked_at", now);
@@ -104,10 +115,8 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 	fprintf(out, "%-*s  ", width, name);
 	if (!json_is_true(json_object_get(s, "mirrored")) &&
 	    !json_is_object(f)) {
-		fputs("not mirrored yet (run dsmirror sync)\n", out);
-		return;
-	}
-	if (json_is_object(f)) {
+		fputs("not mirrored yet (run dsmirror sync)", out);
+	} else if (json_is_object(f)) {
 		time_t ok = record_parse_time(str(f, "last_success"));
 		time_t at = record_parse_time(str(f, "last_attempt"));
 		if (str(f, "error") != NULL)
@@ -129,10 +138,17 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 	} else {
 		fputs("no fetch recorded", out);
 	}
-	if (json_is_object(rel))
+	if (json_is_object(rel) && str(rel, "checked_at") != NULL)
 		fprintf(out, "; release %s", str(rel, "latest_tag") != NULL ?
 		    util_sanitize(buf2, sizeof(buf2), str(rel, "latest_tag")) :
 		    "none");
+	if (str(rel, "error") != NULL)
+		fprintf(out, "; release check FAILED %s, failing since %s",
+		    status_age(age, sizeof(age), record_parse_time(str(rel,
+		    "last_attempt")), now), status_age(age2, sizeof(age2),
+		    record_parse_time(str(rel, "failing_since") != NULL ?
+		    str(rel, "failing_since") : str(rel, "last_attempt")),
+		    now));
 	if (json_is_object(ver)) {
 		int all = 1;
 		json_array_foreach(json_object_get(ver, "licenses"), i, v)
@@ -146,6 +162,9 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 	if (str(f, "error") != NULL)
 		fprintf(out, "%-*s  last error: %s\n", width, "", util_sanitize(buf,
 		    sizeof(buf), str(f, "error")));
+	if (str(rel, "error") != NULL)
+		fprintf(out, "%-*s  last release check error: %s\n", width, "",
+		    util_sanitize(buf, sizeof(buf), str(rel, "error")));
 	json_array_foreach(json_object_get(ver, "licenses"), i, v) {
 		if (str(v, "verdict") != NULL && strcmp(str(v, "verdict"), "ok"))
 			fprintf(out, "%-*s  %s: %s: %s\n", width, "",

@@ -216,9 +216,19 @@ void
 util_kill_point(const char *name)
 {
 	const char *want = getenv("DSMIRROR_TEST_KILL");
+	size_t n = strlen(name);
 
-	if (want != NULL && strcmp(want, name) == 0)
+	if (want == NULL || strncmp(want, name, n) != 0)
+		return;
+	if (want[n] == '\0')
 		raise(SIGKILL);
+	/* Held here until a signal the test sends to the run ends it. */
+	if (strcmp(want + n, ":pause") == 0) {
+		fprintf(stderr, "dsmirror-test: paused at %s\n", name);
+		fflush(stderr);
+		for (;;)
+			pause();
+	}
 }
 
 void

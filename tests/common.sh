@@ -360,6 +360,28 @@ dsm() { "$DSMIRROR" -c "$CONFIG" "$@"; }
 # json_get PYEXPR: evaluate PYEXPR on the --json report in $T/out, where `j` is
 # the report, repo(NAME) a repo's entry and lic(NAME, PATH) the entry of one of
 # its license files; strings print as is, others as JSON.
+# state_kept STATE_FILE: the state file's sections but release_check (which
+# every release check rewrites, failed or not), one canonical JSON line: a
+# failed check must leave this as it was.
+state_kept() {
+	"$PYTHON" - "$1" <<-'EOF'
+		import json, sys
+		s = json.load(open(sys.argv[1]))
+		s.pop("release_check", None)
+		print(json.dumps(s, sort_keys=True))
+	EOF
+}
+
+# state_get STATE_FILE EXPR: EXPR evaluated with s = the state file's JSON.
+state_get() {
+	"$PYTHON" - "$1" "$2" <<-'EOF'
+		import json, sys
+		s = json.load(open(sys.argv[1]))
+		v = eval(sys.argv[2])
+		print(v if isinstance(v, str) else json.dumps(v))
+	EOF
+}
+
 json_get() {
 	"$PYTHON" - "$T/out" "$1" <<-'EOF'
 		import json, sys
@@ -401,6 +423,11 @@ assert_eq() {
 assert_contains() {
 	grep -qF -- "$2" "$1" || fail "expected '$2' in $(basename "$1"), which holds:
 $(head -c 3000 "$1")"
+}
+
+# assert_contains_str STRING TEXT: STRING contains TEXT.
+assert_contains_str() {
+	case $1 in *"$2"*) ;; *) fail "expected '$2' in '$1'" ;; esac
 }
 
 # assert_not_contains FILE TEXT
@@ -726,6 +753,7 @@ api_var_prefix() {
 }
 
 # api_server_start [NAME [CERT]]: see above.
+# shellcheck disable=SC2120 # the scenarios pass them; this file alone does not
 api_server_start() {
 	local name=${1:-api} cert=${2:-server} p dir pid port old_port port_arg=()
 	p=$(api_var_prefix "$name")

@@ -4,7 +4,8 @@
 # upstream's objects brought in) leaves nothing half-done: the refs as they
 # were, every preserved tip kept, and the next fsck finishes the repair -
 # git fsck --strict clean, refs = upstream, nothing left in the root
-# (issue 14).
+# (issue 14). Then the same moments with the run stopped by SIGTERM, SIGINT
+# and SIGHUP instead.
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
@@ -50,4 +51,36 @@ for point in fsck-salvaged fsck-set-aside fsck-refetched; do
 	[ -z "$left" ] || fail "$point: left behind: $left"
 	assert_exit 0 dsm --json fsck
 	assert_eq ok "$(fsck_field r result)" "the second fsck after $point"
+done
+
+# The same moments, the run stopped by a signal (a service stopped, a CI job
+# cancelled, the terminal closed): the worker held at the point, the run
+# told to stop. Exit 128 + the signal, the refs as they were, nothing left,
+# and the next fsck finishes the repair.
+sigs=(TERM INT HUP) nums=(15 2 1) i=0
+for point in fsck-salvaged fsck-set-aside fsck-refetched; do
+	sig=${sigs[i]} num=${nums[i]}
+	i=$((i + 1))
+	damage
+	before=$(all_refs)
+	spawn env DSMIRROR_TEST_KILL=$point:pause "$DSMIRROR" -c "$CONFIG" --json fsck >"$T/out" 2>"$T/err"
+	run=$SPAWNED
+	wait_until 30 grep -q "paused at $point" "$T/err" || fail "$point: the repair never reached the point"
+	kill -"$sig" "$run"
+	wait_until 10 gone "$run" || fail "SIG$sig at $point: the run did not stop within 10 s"
+	rc=0
+	wait "$run" || rc=$?
+	assert_eq $((128 + num)) "$rc" "exit status after SIG$sig at $point"
+	assert_contains "$T/err" "interrupted by signal $num"
+	assert_eq $((128 + num)) "$(json_get "j['exit']")" "the exit in the JSON report after SIG$sig"
+	[ "$(all_refs)" = "$before" ] || fail "SIG$sig at $point: the refs changed"
+	left=$(find "$ROOT" -maxdepth 1 -name '.tmp-*'; find "$m/objects/pack" -name 'pack_git2_*' -o -name '*.lock')
+	[ -z "$left" ] || fail "SIG$sig at $point: left behind: $left"
+	# The lock was released: this run would otherwise wait or fail.
+	assert_exit 0 dsm --json fsck
+	case $(fsck_field r result) in repaired | ok) ;;
+	*) fail "SIG$sig at $point: the fsck after: $(fsck_field r result)" ;; esac
+	assert_fsck "$m"
+	assert_refs_equal "$up" "$m"
+	[ "$(all_refs)" = "$before" ] || fail "SIG$sig at $point: the rerun changed the refs"
 done

@@ -67,7 +67,8 @@ setup_as() {
 }
 
 check_build() {
-	local dir=$1 who=$2 calls=$T/fake-$(basename "$1")/calls
+	local dir=$1 who=$2 calls
+	calls=$T/fake-$(basename "$1")/calls
 	[ "$RC" = 0 ] || fail "$who: the README's set-up line exited $RC:
 $(tail -n 30 "$T/err")"
 	[ -x "$dir/dsmirror" ] || fail "$who: no ./dsmirror after the set-up line"

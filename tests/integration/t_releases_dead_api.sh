@@ -35,7 +35,10 @@ for scheme in https http; do
 			"$(json_get "repo('$n')['release']['error']")" "$scheme: the error of $n"
 	done
 	assert_eq 3 "$(json_get "j['exit']")" "$scheme: the exit in the JSON report"
-	[ ! -e "$ROOT/.dsmirror/Janus.json" ] || fail "$scheme: a repo never asked has a recorded state"
+	state=$ROOT/.dsmirror/Janus.json
+	assert_eq '["release_check", "version"]' "$(state_get "$state" "sorted(s)")" "$scheme: the state of a repo never asked"
+	assert_eq "not asked: 127.0.0.1:$STALL_PORT did not answer within 2 s" \
+		"$(state_get "$state" "s['release_check']['error']")" "$scheme: the recorded error of a repo never asked"
 	echo "$scheme: $took ms, $conns connection(s)"
 done
 

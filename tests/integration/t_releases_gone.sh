@@ -19,7 +19,7 @@ assert_exit 0 dsm --cacert "$CA_PEM" --json releases
 assert_eq none "$(json_get "repo('empty')['release']['result']")" "a repo without releases"
 assert_eq "[]" "$(json_get "repo('r1')['release']['warnings']")" "warnings when all agree"
 mirror_before=$(refs "$ROOT/r1.git" refs/)
-cp "$ROOT/.dsmirror/r1.json" "$T/state.before"
+state_kept "$ROOT/.dsmirror/r1.json" >"$T/state.before"
 
 # 451: an error, everything kept.
 api_fixture_edit deepseek-ai/r1 --status 451 --message "Repository access blocked"
@@ -28,9 +28,10 @@ assert_eq error "$(json_get "repo('r1')['release']['result']")" "release.result 
 xmllint --noout "$T/junit.xml" || fail "the JUnit report is not XML"
 assert_contains "$T/junit.xml" '<testcase classname="dsmirror.r1" name="releases">'
 assert_contains "$T/junit.xml" '<failure type="releases" message="GitHub blocks the repository deepseek-ai/r1'
-assert_contains "$T/junit.xml" '<testsuite name="empty" tests="2" failures="0"
+assert_contains "$T/junit.xml" '<testsuite name="empty" tests="1" failures="0"'
 assert_contains "$T/out" "GitHub blocks the repository deepseek-ai/r1 for legal reasons (HTTP 451: Repository access blocked)"
-cmp -s "$ROOT/.dsmirror/r1.json" "$T/state.before" || fail "a 451 changed the recorded state"
+assert_eq "$(cat "$T/state.before")" "$(state_kept "$ROOT/.dsmirror/r1.json")" "the recorded state but release_check, after a 451"
+assert_contains_str "$(state_get "$ROOT/.dsmirror/r1.json" "s['release_check']['error']")" "(HTTP 451"
 assert_eq "$mirror_before" "$(refs "$ROOT/r1.git" refs/)" "mirror refs after a 451"
 assert_eq none "$(json_get "repo('empty')['release']['result']")" "the other repo after a 451"
 
@@ -38,7 +39,8 @@ assert_eq none "$(json_get "repo('empty')['release']['result']")" "the other rep
 api_fixture_edit deepseek-ai/r1 --status 404 --message "Not Found"
 assert_exit 3 dsm --cacert "$CA_PEM" releases
 assert_contains "$T/err" "r1: release check failed: GitHub has no repository deepseek-ai/r1 (HTTP 404: Not Found)"
-cmp -s "$ROOT/.dsmirror/r1.json" "$T/state.before" || fail "a 404 changed the recorded state"
+assert_eq "$(cat "$T/state.before")" "$(state_kept "$ROOT/.dsmirror/r1.json")" "the recorded state but release_check, after a 404"
+assert_contains_str "$(state_get "$ROOT/.dsmirror/r1.json" "s['release_check']['error']")" "(HTTP 404"
 
 # Archived, another default branch, and GitHub seeing Apache-2.0 where the
 # mirror's LICENSE verifies as MIT: three warnings, exit still 0.

@@ -15,7 +15,10 @@ assert_exit 3 dsm --cacert "$CA_PEM" --json releases
 assert_eq error "$(json_get "repo('DeepSeek-R1')['release']['result']")" "release.result with a wrong certificate"
 assert_contains "$T/out" "certificate"
 assert_eq 0 "$(api_log_count wrong 'True')" "requests that reached the wrong server"
-[ ! -e "$ROOT/.dsmirror/DeepSeek-R1.json" ] || fail "a refused check recorded state"
+# Nothing of GitHub's is recorded, only the failure (for status).
+state=$ROOT/.dsmirror/DeepSeek-R1.json
+assert_eq '["release_check", "version"]' "$(state_get "$state" "sorted(s)")" "the state after a refused check"
+assert_contains_str "$(state_get "$state" "s['release_check']['error']")" "certificate"
 # Not even with the environment's bundle, or the system's.
 SSL_CERT_FILE=$CA_PEM assert_exit 3 dsm --json releases
 assert_exit 3 dsm --json releases

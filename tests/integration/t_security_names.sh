@@ -114,8 +114,12 @@ for r in bad-asset bad-long bad-ctl bad-full; do
 	assert_eq error "$(json_get "repo('$r')['release']['result']")" "$r: release.result"
 done
 assert_eq "" "$(comm -23 <(echo "$before") <(snapshot))" "files gone after releases"
-assert_eq "$ROOT $ROOT/.dsmirror $ROOT/.dsmirror.lock $ROOT/.dsmirror/paths.json" \
+# A refused answer records only the failure (release_check), none of its data.
+assert_eq "$ROOT $ROOT/.dsmirror $ROOT/.dsmirror.lock $ROOT/.dsmirror/bad-asset.json $ROOT/.dsmirror/bad-ctl.json $ROOT/.dsmirror/bad-full.json $ROOT/.dsmirror/bad-long.json $ROOT/.dsmirror/paths.json" \
 	"$(comm -13 <(echo "$before") <(snapshot) | tr '\n' ' ' | sed 's/ $//')" "files made by releases"
+for r in bad-asset bad-long bad-ctl bad-full; do
+	assert_eq '["release_check", "version"]' "$(state_get "$ROOT/.dsmirror/$r.json" "sorted(s)")" "$r: the state of a refused answer"
+done
 assert_no_mark
 # The names are in the state, as text.
 "$PYTHON" - "$ROOT/.dsmirror/paths.json" "$MARK" <<-'EOF' || fail "the hostile names are not recorded as text"

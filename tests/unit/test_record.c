@@ -307,12 +307,86 @@ test_releases(void **state)
 	assert_null(ut_state_on_disk(f->root, "a"));
 	json_decref(sec);
 
-	/* A check that handed nothing back (it failed) records nothing. */
+	/* A check that failed records its failure alone. */
 	r = &f->r[0];
 	release_report_fail(&r->release, strdup("HTTP 500"));
 	assert_null(record_run(f->root, r, 1, 0, NOW));
-	assert_null(ut_state_on_disk(f->root, "a"));
+	expect_written(f, r);
+	assert_null(json_object_get(r->state, "releases"));
+	expect_str(json_object_get(r->state, "release_check"), "error",
+	    "HTTP 500");
+
+	/* One interrupted by a signal records nothing at all. */
+	r = &f->r[1];
+	release_report_fail(&r->release, strdup("not asked: stopped"));
+	r->release.interrupted = 1;
+	assert_null(record_run(f->root, r, 1, 0, NOW));
+	assert_null(ut_state_on_disk(f->root, "b"));
 	assert_null(r->state);
+}
+
+/* Runs a release check of r that failed with error (NULL: succeeded). */
+static void
+check_at(struct fixture *f, struct repo_result *r, const char *stamp,
+    const char *error)
+{
+	release_report_clear(&r->release);
+	snprintf(r->release.checked_at, sizeof(r->release.checked_at), "%s",
+	    stamp);
+	if (error != NULL) {
+		release_report_fail(&r->release, strdup(error));
+	} else {
+		r->release.result = RELEASE_UNCHANGED;
+		r->release.section = ut_parse("{\"checked_at\": \"x\"}");
+		assert_true(json_object_set_new(r->release.section,
+		    "checked_at", json_string(stamp)) == 0);
+	}
+	assert_null(record_run(f->root, r, 1, 0, NOW));
+	expect_written(f, r);
+}
+
+static void
+test_release_check(void **state)
+{
+	struct fixture *f = *state;
+	struct repo_result *r = &f->r[2];
+	json_t *c;
+
+	/* A state from before release_check: the last good record counts. */
+	write_state(f, "c", "{\"version\": 1, \"releases\": {\"checked_at\": "
+	    "\"" OLD "\", \"latest\": \"v1\"}}");
+	assert_null(state_load(f->root, "c", &r->state, &r->state_note));
+	check_at(f, r, "2026-11-20T10:00:00Z", "HTTP 502");
+	c = json_object_get(r->state, "release_check");
+	expect_str(c, "last_attempt", "2026-11-20T10:00:00Z");
+	expect_str(c, "last_success", OLD);
+	expect_str(c, "error", "HTTP 502");
+	expect_str(c, "failing_since", "2026-11-20T10:00:00Z");
+	/* The record of the last good check is untouched. */
+	expect_str(json_object_get(r->state, "releases"), "checked_at", OLD);
+
+	/* Failing again: since the first failure, with the new error. */
+	check_at(f, r, "2026-11-21T10:00:00Z", "rate limit");
+	c = json_object_get(r->state, "release_check");
+	expect_str(c, "last_attempt", "2026-11-21T10:00:00Z");
+	expect_str(c, "error", "rate limit");
+	expect_str(c, "failing_since", "2026-11-20T10:00:00Z");
+	expect_str(c, "last_success", OLD);
+
+	/* A success clears it; the next failure counts afresh. */
+	check_at(f, r, "2026-11-22T10:00:00Z", NULL);
+	c = json_object_get(r->state, "release_check");
+	expect_str(c, "last_success", "2026-11-22T10:00:00Z");
+	expect_null(c, "error");
+	expect_null(c, "failing_since");
+	expect_str(json_object_get(r->state, "releases"), "checked_at",
+	    "2026-11-22T10:00:00Z");
+	check_at(f, r, "2026-11-23T10:00:00Z", "HTTP 404");
+	c = json_object_get(r->state, "release_check");
+	expect_str(c, "failing_since", "2026-11-23T10:00:00Z");
+	expect_str(c, "last_success", "2026-11-22T10:00:00Z");
+	assert_non_null(record_release_check_section(c, NULL));
+	json_decref(record_release_check_section(c, NULL));
 }
 
 static void
@@ -613,6 +687,29 @@ test_verify_section(void **state)
 	    "its verify section is malformed");
 }
 
+static const struct section_case check_cases[] = {
+	{ "a failure", "{\"last_attempt\": \"" STAMP "\", \"last_success\": "
+	    "null, \"error\": \"HTTP 502\", \"failing_since\": \"" OLD "\"}",
+	    1, NULL },
+	{ "unknown keys dropped", "{\"last_attempt\": \"" STAMP "\", \"x\": 1}",
+	    1, "{\"last_attempt\": \"" STAMP "\"}" },
+	{ "no last_attempt", "{\"error\": \"HTTP 502\"}", 0, NULL },
+	{ "an error of another type", "{\"last_attempt\": \"" STAMP "\", "
+	    "\"error\": 502}", 0, NULL },
+	{ "failing_since a number", "{\"last_attempt\": \"" STAMP "\", "
+	    "\"failing_since\": 1}", 0, NULL },
+	{ "not an object", "[]", 0, NULL },
+};
+
+static void
+test_release_check_section(void **state)
+{
+	(void)state;
+	run_section_cases(check_cases, sizeof(check_cases) /
+	    sizeof(check_cases[0]), record_release_check_section,
+	    "its release_check section is malformed");
+}
+
 /* What status makes of a recorded state, as result_exit_status() sees. */
 struct to_result_case {
 	const char *what;
@@ -753,11 +850,13 @@ main(void)
 		T(test_fetched),
 		T(test_failed_fetch),
 		T(test_releases),
+		T(test_release_check),
 		T(test_verified),
 		T(test_nothing_to_record),
 		T(test_write_failure),
 		T(test_fetch_section),
 		T(test_verify_section),
+		T(test_release_check_section),
 		T(test_to_result),
 		T(test_parse_time),
 	};
