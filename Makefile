@@ -41,7 +41,8 @@ SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
        src/report_junit.c src/report_text.c src/result.c src/run.c \
        src/state.c src/util.c src/verify.c src/worker.c \
        src/http_rules.c src/url.c src/preserve.c src/recover.c src/haves.c \
-       src/maint.c src/packed.c src/fsck.c
+       src/maint.c src/packed.c src/fsck.c src/license_spdx.c src/spdx_data.c \
+       src/inventory.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 
@@ -49,7 +50,8 @@ UNIT_TESTS = tests/unit/test_config tests/unit/test_http tests/unit/test_license
              tests/unit/test_releases tests/unit/test_util \
              tests/unit/test_result tests/unit/test_state \
              tests/unit/test_record tests/unit/test_pin \
-             tests/unit/test_report tests/unit/test_run tests/unit/test_url
+             tests/unit/test_report tests/unit/test_run tests/unit/test_url \
+             tests/unit/test_inventory
 UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
 UNIT_UTIL  = tests/unit/unit_util.c
 
@@ -122,3 +124,6 @@ endif
 include mk/fuzz.mk mk/valgrind.mk
 
 -include $(OBJS:.o=.d) $(BUILD)/main.d
+
+# The compiled-in SPDX data (spdx_data.c includes the file with .incbin).
+$(BUILD)/spdx_data.o: data/spdx-licenses.json

@@ -110,6 +110,28 @@ int license_normalise(char **out, size_t *outlen, const void *text,
 int license_diff(struct license_change *out, const void *old_text,
     size_t old_len, const void *new_text, size_t new_len);
 
+/*
+ * SPDX's license list, compiled in (data/spdx-licenses.json, derived from
+ * spdx/license-list-XML by tools/spdx_data.py; license_spdx.c says how a
+ * text is matched).  license_data_version() names the list's version.
+ *
+ * license_identify() sets *id to the license a whole license file is: MIT
+ * by license_classify(), the others by SPDX's templates of their full
+ * texts ("-only" for the GNU licenses, whose texts do not say "or later");
+ * NULL when it is none of them.  license_identify_header() sets *id to the
+ * license whose standard header (standardLicenseHeader) text carries, and
+ * *line (if not NULL) to the line, from 0, where that header begins; NULL
+ * when none.  license_mentions() says whether text carries the opening
+ * words of license id's full text ("Permission is hereby granted, free of
+ * charge, ..." for MIT), whatever follows them.  The first two return 0,
+ * or -1 when out of memory; texts larger than LICENSE_MAX_SIZE are none.
+ */
+const char *license_data_version(void);
+int license_identify(const char **id, const void *text, size_t len);
+int license_identify_header(const char **id, unsigned *line,
+    const void *text, size_t len);
+int license_mentions(const char *id, const void *text, size_t len);
+
 /* Frees what c owns and zeroes it.  NULL is allowed. */
 void license_change_free(struct license_change *c);
 
