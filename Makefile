@@ -42,7 +42,7 @@ SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
        src/state.c src/util.c src/verify.c src/worker.c \
        src/http_rules.c src/url.c src/preserve.c src/recover.c src/haves.c \
        src/maint.c src/packed.c src/fsck.c src/license_spdx.c src/spdx_data.c \
-       src/inventory.c
+       src/inventory.c src/verify_tree.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 

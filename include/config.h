@@ -21,6 +21,7 @@
 #define CONFIG_MAX_LICENSES	16		/* license files per repo */
 #define CONFIG_MAX_REFS		16		/* ref patterns per repo */
 #define CONFIG_MAX_PATH		1024		/* a license file's path */
+#define CONFIG_MAX_ACCEPTED	10000		/* accepted inventory findings */
 #define CONFIG_DEFAULT_ROOT	"mirrors"
 #define CONFIG_DEFAULT_API	"https://api.github.com"
 
@@ -28,6 +29,17 @@ struct license_spec {
 	char *path;		/* in the tree at the tip of the branch */
 	char *spdx;		/* expected license, or NULL */
 	char *sha256;		/* pinned fingerprint (64 hex), or NULL */
+};
+
+/*
+ * A file of the tree whose license is not the code's, accepted after a
+ * person reviewed it (dsmirror pin): by path and the fingerprint of its
+ * notices (inventory.h), never by commit.
+ */
+struct accepted_spec {
+	char *path;
+	char *license;		/* what was accepted ("Apache-2.0, MIT") */
+	char *sha256;		/* 64 hex */
 };
 
 struct repo_spec {
@@ -39,6 +51,12 @@ struct repo_spec {
 	size_t nrefs;
 	struct license_spec *licenses;
 	size_t nlicenses;
+	char *code_license;	/* the license expected of the tree's files
+				   ("MIT"; default: the spdx of the first
+				   licenses[] entry with one), or NULL */
+	int inventory;		/* the tree inventory is made (default 1) */
+	struct accepted_spec *accepted;
+	size_t naccepted;
 };
 
 struct config {

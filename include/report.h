@@ -76,4 +76,10 @@ struct dsm_error *report_status(FILE *out, const struct report_ctx *ctx);
 struct dsm_error *report_status_json(FILE *out,
     const struct report_ctx *ctx);
 
+/*
+ * Writes an inventory's counts ({"MIT": 15, "none": 38}) as "MIT 15,
+ * Apache-2.0 1, none 38" into buf: the largest first, none last.
+ */
+void report_inventory_counts(char *buf, size_t size, const json_t *counts);
+
 #endif

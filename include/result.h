@@ -103,6 +103,44 @@ struct fsck_report {
 	double seconds;
 };
 
+/*
+ * A file of the tree whose license is not the code's (or unknown): its
+ * notices and whether mirrors.json accepts them.
+ */
+struct inv_finding {
+	char *path;
+	char *license;		/* its licenses, ", " between ("MIT, GPL-3.0") */
+	char *evidence;		/* the lines that say so, "; " between */
+	char sha256[65];	/* fingerprint of its notices */
+	int accepted;		/* mirrors.json accepts it as it is */
+};
+
+/* The license inventory of the tree at the verified tip. */
+struct inventory_report {
+	int ran;		/* made (verify ran on a readable tip) */
+	char *expected;		/* the code's license, or NULL: none set */
+	char *error;		/* why the tree could not be read whole, or NULL */
+	json_t *counts;		/* {"MIT": 22, "Apache-2.0": 1, "none": 6} */
+	struct inv_finding *findings;
+	size_t nfindings;
+	size_t files;		/* files of the tree */
+	size_t binary, minified, large, deep; /* skipped */
+	size_t read;		/* blobs read by this run (the rest: cache) */
+	int incremental;	/* from the last inventoried commit's results */
+	double seconds;
+	json_t *section;	/* the "inventory" state section to record, or
+				   NULL */
+};
+
+/* Whether r's inventory has a finding mirrors.json does not accept. */
+int inventory_failed(const struct inventory_report *r);
+
+/* Returns the inventory as {"expected", "counts", "findings": [...], ...}. */
+json_t *inventory_report_to_json(const struct inventory_report *r);
+
+/* Frees what r owns and zeroes it. */
+void inventory_report_clear(struct inventory_report *r);
+
 enum license_verdict {
 	VERDICT_OK,
 	VERDICT_CHANGED,	/* fingerprint differs from the pin */
@@ -169,6 +207,7 @@ struct repo_result {
 	struct release_report release;
 	struct gc_report gc;
 	struct fsck_report fsck;
+	struct inventory_report inventory;
 	int verified;			/* licenses[] is filled */
 	struct license_report *licenses;
 	size_t nlicenses;

@@ -37,7 +37,9 @@ struct ctx {
 static const char *const top_keys[] = { "version", "root", "api", "repos",
     NULL };
 static const char *const repo_keys[] = { "name", "url", "github", "branch",
-    "refs", "licenses", NULL };
+    "refs", "licenses", "code_license", "inventory", "accepted", NULL };
+static const char *const accepted_keys[] = { "path", "license", "sha256",
+    NULL };
 static const char *const license_keys[] = { "path", "spdx", "sha256", NULL };
 
 
@@ -428,6 +430,36 @@ load_license(struct ctx *c, json_t *obj, struct license_spec *lic)
 	return NULL;
 }
 
+/* An SPDX id, or a license as a tag wrote it: printable, no quotes. */
+static const char *
+check_license_name(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f ||
+		    *p == '"')
+			return "is not a license name (printable ASCII, e.g. "
+			    "\"MIT\")";
+	return NULL;
+}
+
+static struct dsm_error *
+load_accepted(struct ctx *c, json_t *obj, struct accepted_spec *a)
+{
+	struct dsm_error *err;
+
+	if (!json_is_object(obj))
+		return fail(c, 0, "must be an object, not %s", type_name(obj));
+	if ((err = check_keys(c, obj, accepted_keys)) != NULL ||
+	    (err = get_string(c, obj, "path", 1, CONFIG_MAX_PATH,
+	    check_license_path, &a->path)) != NULL ||
+	    (err = get_string(c, obj, "license", 1, 200, check_license_name,
+	    &a->license)) != NULL ||
+	    (err = get_string(c, obj, "sha256", 1, 64, check_sha256,
+	    &a->sha256)) != NULL)
+		return err;
+	return NULL;
+}
+
 /* Reads the array at key: checks it and sets *out_array and *out_n. */
 static struct dsm_error *
 get_array(struct ctx *c, json_t *obj, const char *key, size_t max,
@@ -497,6 +529,56 @@ load_refs(struct ctx *c, json_t *obj, struct repo_spec *repo)
 }
 
 static struct dsm_error *
+load_inventory(struct ctx *c, json_t *obj, struct repo_spec *repo)
+{
+	struct dsm_error *err;
+	json_t *arr, *v = json_object_get(obj, "inventory");
+	size_t i;
+
+	repo->inventory = 1;
+	if (v != NULL) {
+		push_key(c, "inventory");
+		err = json_is_boolean(v) ? NULL : fail(c, 0, "must be true or "
+		    "false, not %s", type_name(v));
+		pop(c);
+		if (err != NULL)
+			return err;
+		repo->inventory = json_is_true(v);
+	}
+	if ((err = get_string(c, obj, "code_license", 0, 64,
+	    check_license_name, &repo->code_license)) != NULL ||
+	    (err = get_array(c, obj, "accepted", CONFIG_MAX_ACCEPTED, &arr)) !=
+	    NULL)
+		return err;
+	if (repo->code_license == NULL)
+		for (i = 0; i < repo->nlicenses; i++)
+			if (repo->licenses[i].spdx != NULL) {
+				if ((repo->code_license = strdup(
+				    repo->licenses[i].spdx)) == NULL)
+					return dsm_error_new(DSM_ERR_NOMEM,
+					    "out of memory");
+				break;
+			}
+	if (arr == NULL)
+		return NULL;
+	repo->accepted = calloc(json_array_size(arr) + 1,
+	    sizeof(*repo->accepted));
+	if (repo->accepted == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	push_key(c, "accepted");
+	json_array_foreach(arr, i, v) {
+		push_index(c, i);
+		repo->naccepted = i + 1;
+		err = load_accepted(c, v, &repo->accepted[i]);
+		pop(c);
+		if (err != NULL)
+			break;
+	}
+	pop(c);
+	return err;
+}
+
+static struct dsm_error *
 load_repo(struct ctx *c, json_t *obj, struct repo_spec *repo)
 {
 	struct dsm_error *err;
@@ -519,7 +601,7 @@ load_repo(struct ctx *c, json_t *obj, struct repo_spec *repo)
 	    != NULL)
 		return err;
 	if (arr == NULL)
-		return NULL;
+		return load_inventory(c, obj, repo);
 	repo->licenses = calloc(json_array_size(arr) + 1,
 	    sizeof(*repo->licenses));
 	if (repo->licenses == NULL)
@@ -543,7 +625,7 @@ load_repo(struct ctx *c, json_t *obj, struct repo_spec *repo)
 			break;
 	}
 	pop(c);
-	return err;
+	return err != NULL ? err : load_inventory(c, obj, repo);
 }
 
 static struct dsm_error *
@@ -762,6 +844,13 @@ config_free(struct config *cfg)
 			free(r->licenses[j].sha256);
 		}
 		free(r->licenses);
+		for (size_t j = 0; j < r->naccepted; j++) {
+			free(r->accepted[j].path);
+			free(r->accepted[j].license);
+			free(r->accepted[j].sha256);
+		}
+		free(r->accepted);
+		free(r->code_license);
 	}
 	free(cfg->repos);
 	free(cfg->path);

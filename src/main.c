@@ -495,6 +495,13 @@ pin_refusals(const struct run *run)
 			    l->detail != NULL ? l->detail : ""));
 			refused++;
 		}
+		if (r->inventory.error != NULL) {
+			fprintf(stderr, "%s: inventory: %s\n",
+			    util_sanitize(name, sizeof(name), r->spec->name),
+			    util_sanitize(detail, sizeof(detail),
+			    r->inventory.error));
+			refused++;
+		}
 	}
 	return refused;
 }

@@ -73,6 +73,61 @@ pin_repo(json_t *repo, const struct repo_result *r, FILE *out,
 	return 0;
 }
 
+/*
+ * Sets the repo's "accepted" to the inventory's findings as they are now
+ * (a finding gone from the tree is no longer accepted); prints each new or
+ * changed one.
+ */
+static int
+pin_inventory(json_t *repo, const struct repo_result *r, FILE *out,
+    size_t *changed)
+{
+	const struct inventory_report *inv = &r->inventory;
+	json_t *list, *old = json_object_get(repo, "accepted");
+	size_t before = json_array_size(old);
+
+	if (!inv->ran || inv->error != NULL)
+		return 0;
+	if ((list = json_array()) == NULL)
+		return -1;
+	for (size_t i = 0; i < inv->nfindings; i++) {
+		const struct inv_finding *f = &inv->findings[i];
+		if (json_array_append_new(list, json_pack("{s:s, s:s, s:s}",
+		    "path", f->path, "license", f->license, "sha256",
+		    f->sha256)) == -1) {
+			json_decref(list);
+			return -1;
+		}
+		if (f->accepted)
+			continue;
+		if (out != NULL) {
+			char path[512], lic[256], ev[512];
+			fprintf(out, "%s %s: accepted %s (sha256 %s): %s\n",
+			    r->spec->name, util_sanitize(path, sizeof(path),
+			    f->path), util_sanitize(lic, sizeof(lic),
+			    f->license), f->sha256, util_sanitize(ev,
+			    sizeof(ev), f->evidence));
+		}
+		(*changed)++;
+	}
+	/* Entries that no finding matches any more go, and are said. */
+	size_t kept = 0;
+	for (size_t i = 0; i < inv->nfindings; i++)
+		kept += inv->findings[i].accepted;
+	if (before > kept) {
+		if (out != NULL)
+			fprintf(out, "%s: %zu accepted entr%s no longer match the "
+			    "tree, removed\n", r->spec->name, before - kept,
+			    before - kept == 1 ? "y" : "ies");
+		(*changed)++;
+	}
+	if (json_array_size(list) == 0 && old == NULL) {
+		json_decref(list);
+		return 0;
+	}
+	return json_object_set_new(repo, "accepted", list);
+}
+
 struct dsm_error *
 pin_write(const char *path, const struct repo_result *results, size_t n,
     FILE *out, size_t *changed)
@@ -97,7 +152,8 @@ pin_write(const char *path, const struct repo_result *results, size_t n,
 		const struct repo_result *r = find_result(results, n,
 		    json_string_value(json_object_get(repo, "name")));
 		if (r != NULL && r->verified &&
-		    pin_repo(repo, r, out, changed) == -1) {
+		    (pin_repo(repo, r, out, changed) == -1 ||
+		    pin_inventory(repo, r, out, changed) == -1)) {
 			err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 			goto done;
 		}

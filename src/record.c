@@ -285,7 +285,10 @@ record_run(const char *root, struct repo_result *results, size_t n,
 		    (checked && json_object_set(r->state, "releases",
 		    r->release.section) == -1) ||
 		    (asked && update_release_check(r->state, r, stamp) == -1) ||
-		    (verified && update_verify(r->state, r, stamp) == -1))
+		    (verified && update_verify(r->state, r, stamp) == -1) ||
+		    (verified && r->inventory.section != NULL &&
+		    json_object_set(r->state, "inventory",
+		    r->inventory.section) == -1))
 			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 		err = state_save(root, r->spec->name, r->state);
 		/*

@@ -18,7 +18,7 @@ repo_json(const struct repo_result *r)
 		}
 	}
 	/* stale: verified on the mirror as it was, since the fetch failed. */
-	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o*, s:o*}",
+	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o*, s:o*, s:o*}",
 	    "name", r->spec->name,
 	    "fetch", fetch_report_to_json(&r->fetch),
 	    "release", release_report_to_json(&r->release),
@@ -27,7 +27,9 @@ repo_json(const struct repo_result *r)
 	    "gc", r->gc.result != GC_SKIPPED ? gc_report_to_json(&r->gc) :
 	    NULL,
 	    "fsck", r->fsck.result != FSCK_SKIPPED ?
-	    fsck_report_to_json(&r->fsck) : NULL);
+	    fsck_report_to_json(&r->fsck) : NULL,
+	    "inventory", r->inventory.ran ?
+	    inventory_report_to_json(&r->inventory) : NULL);
 }
 
 static int

@@ -119,6 +119,11 @@ suite(FILE *f, const struct repo_result *r)
 	failures += r->release.result == RELEASE_ERROR;
 	for (size_t i = 0; i < r->nlicenses; i++)
 		failures += r->licenses[i].verdict != VERDICT_OK;
+	/* The inventory: a testcase per finding (and one if unreadable). */
+	tests += r->inventory.nfindings + (r->inventory.error != NULL);
+	failures += r->inventory.error != NULL;
+	for (size_t i = 0; i < r->inventory.nfindings; i++)
+		failures += !r->inventory.findings[i].accepted;
 	fputs("  <testsuite name=\"", f);
 	xml_text(f, r->spec->name);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", tests,
@@ -145,6 +150,32 @@ suite(FILE *f, const struct repo_result *r)
 			failure(f, license_verdict_name(l->verdict), msg);
 			change_text(f, l);
 			fputs("</failure>\n", f);
+		}
+		fputs("    </testcase>\n", f);
+	}
+	if (r->inventory.error != NULL) {
+		testcase_open(f, r->spec->name, "inventory");
+		failure(f, "damaged", r->inventory.error);
+		fputs("</failure>\n", f);
+		fputs("    </testcase>\n", f);
+	}
+	for (size_t i = 0; i < r->inventory.nfindings; i++) {
+		const struct inv_finding *fi = &r->inventory.findings[i];
+		char name[1100], msg[1400];
+		snprintf(name, sizeof(name), "inventory %s", fi->path);
+		testcase_open(f, r->spec->name, name);
+		snprintf(msg, sizeof(msg), "%s: %s is under %s, not %s (%s)",
+		    fi->accepted ? "accepted" : "not-expected", fi->path,
+		    fi->license, r->inventory.expected, fi->evidence);
+		if (!fi->accepted) {
+			failure(f, "not-expected", msg);
+			xml_text(f, msg);
+			fputs("\nReview it, then dsmirror pin accepts it.\n"
+			    "</failure>\n", f);
+		} else {
+			fputs("      <system-out>", f);
+			xml_text(f, msg);
+			fputs("</system-out>\n", f);
 		}
 		fputs("    </testcase>\n", f);
 	}

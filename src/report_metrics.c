@@ -90,6 +90,27 @@ report_metrics(FILE *f, const struct report_ctx *ctx)
 			    l->verdict == VERDICT_OK);
 		}
 	}
+	head(f, "dsmirror_inventory_files", "Files of the tree at the verified "
+	    "tip by the license they carry (\"none\": no notice).");
+	for (size_t i = 0; i < n; i++) {
+		const char *lic;
+		json_t *v;
+		if (!results[i].inventory.ran)
+			continue;
+		json_object_foreach(results[i].inventory.counts, lic, v) {
+			fputs("dsmirror_inventory_files{repo=\"", f);
+			label(f, results[i].spec->name);
+			fputs("\",license=\"", f);
+			label(f, lic);
+			fprintf(f, "\"} %lld\n", (long long)json_integer_value(v));
+		}
+	}
+	head(f, "dsmirror_inventory_ok", "1 when every file of the tree is "
+	    "under the code's license or accepted, 0 when not.");
+	for (size_t i = 0; i < n; i++)
+		if (results[i].inventory.ran)
+			repo_sample(f, "dsmirror_inventory_ok", &results[i],
+			    !inventory_failed(&results[i].inventory));
 	head(f, "dsmirror_release_check_ok", "1 when this run read the repo's "
 	    "release metadata, 0 when that failed.");
 	for (size_t i = 0; i < n; i++)

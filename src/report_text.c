@@ -242,6 +242,82 @@ print_licenses(FILE *out, FILE *err, const struct repo_result *r, int width,
 	}
 }
 
+/* "MIT 15, Apache-2.0 1, none 38": the counts, the largest first. */
+void
+report_inventory_counts(char *buf, size_t size, const json_t *counts)
+{
+	const char *key, *best;
+	json_t *v, *left = json_deep_copy(counts);
+	size_t len = 0;
+	char name[160];
+
+	buf[0] = '\0';
+	while (left != NULL && json_object_size(left) > 0) {
+		json_int_t max = -1;
+		best = NULL;
+		json_object_foreach(left, key, v)
+			if (json_integer_value(v) > max &&
+			    (strcmp(key, "none") != 0 || json_object_size(left) ==
+			    1)) {
+				max = json_integer_value(v);
+				best = key;
+			}
+		if (best == NULL)
+			break;
+		util_sanitize(name, sizeof(name), best);
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s %lld",
+			    len > 0 ? ", " : "", name, (long long)max);
+		json_object_del(left, best);
+	}
+	json_decref(left);
+}
+
+static void
+print_inventory(FILE *out, FILE *err, const struct repo_result *r, int width,
+    const struct report_ctx *ctx)
+{
+	const struct inventory_report *inv = &r->inventory;
+	char name[128], buf[1024], path[512], ev[512];
+	size_t accepted = 0, skipped = inv->binary + inv->minified + inv->large +
+	    inv->deep;
+
+	util_sanitize(name, sizeof(name), r->spec->name);
+	if (inv->error != NULL) {
+		util_sanitize(buf, sizeof(buf), inv->error);
+		fprintf(err, "%-*s  inventory  damaged  %s\n", width, name, buf);
+		return;
+	}
+	for (size_t i = 0; i < inv->nfindings; i++) {
+		const struct inv_finding *f = &inv->findings[i];
+		accepted += f->accepted;
+		if (f->accepted && !ctx->verbose)
+			continue;
+		util_sanitize(path, sizeof(path), f->path);
+		util_sanitize(ev, sizeof(ev), f->evidence);
+		util_sanitize(buf, sizeof(buf), f->license);
+		fprintf(f->accepted ? out : err, "%-*s  inventory  %s  %s: %s "
+		    "(%s)\n", width, name, f->accepted ? "accepted" :
+		    "not-expected", path, buf, ev);
+	}
+	if (accepted < inv->nfindings)
+		fprintf(err, "%-*s  inventory  %zu file(s) under a license other "
+		    "than %s: review them, then dsmirror pin %s accepts them\n",
+		    width, name, inv->nfindings - accepted, inv->expected, name);
+	if (ctx->quiet)
+		return;
+	report_inventory_counts(buf, sizeof(buf), inv->counts);
+	fprintf(out, "%-*s  inventory  %s  %s; %zu file(s)", width, name,
+	    accepted < inv->nfindings ? "FAILED" : "ok", buf, inv->files);
+	if (accepted > 0)
+		fprintf(out, ", %zu accepted", accepted);
+	if (skipped > 0)
+		fprintf(out, ", %zu skipped (binary %zu, minified %zu, large %zu, "
+		    "too deep %zu)", skipped, inv->binary, inv->minified,
+		    inv->large, inv->deep);
+	fputc('\n', out);
+}
+
 struct dsm_error *
 report_text(FILE *out, const struct report_ctx *ctx)
 {
@@ -290,6 +366,8 @@ report_text(FILE *out, const struct report_ctx *ctx)
 			print_fsck(out, r, width);
 		if (r->verified)
 			print_licenses(out, err, r, width, ctx);
+		if (r->verified && r->inventory.ran)
+			print_inventory(out, err, r, width, ctx);
 	}
 	return NULL;
 }

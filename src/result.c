@@ -419,6 +419,62 @@ license_report_to_json(const struct license_report *l)
 	    "change", change);
 }
 
+int
+inventory_failed(const struct inventory_report *r)
+{
+	if (r->error != NULL)
+		return 1;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (!r->findings[i].accepted)
+			return 1;
+	return 0;
+}
+
+json_t *
+inventory_report_to_json(const struct inventory_report *r)
+{
+	json_t *list = json_array(), *out;
+
+	for (size_t i = 0; list != NULL && i < r->nfindings; i++) {
+		const struct inv_finding *f = &r->findings[i];
+		if (json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:s, s:b}", "path", f->path, "license", f->license,
+		    "evidence", f->evidence, "sha256", f->sha256, "verdict",
+		    f->accepted ? "accepted" : "not-expected", "accepted",
+		    f->accepted)) == -1) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	if (list == NULL)
+		return NULL;
+	out = json_pack("{s:s?, s:O?, s:o, s:I, s:{s:I, s:I, s:I, s:I}, s:I, "
+	    "s:b, s:f, s:s?}", "expected", r->expected, "counts", r->counts,
+	    "findings", list, "files", (json_int_t)r->files, "skipped",
+	    "binary", (json_int_t)r->binary, "minified",
+	    (json_int_t)r->minified, "large", (json_int_t)r->large, "deep",
+	    (json_int_t)r->deep, "read", (json_int_t)r->read, "incremental",
+	    r->incremental, "seconds",
+	    (double)(long long)(r->seconds * 1000) / 1000, "error", r->error);
+	return out;
+}
+
+void
+inventory_report_clear(struct inventory_report *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++) {
+		free(r->findings[i].path);
+		free(r->findings[i].license);
+		free(r->findings[i].evidence);
+	}
+	free(r->findings);
+	free(r->expected);
+	free(r->error);
+	json_decref(r->counts);
+	json_decref(r->section);
+	memset(r, 0, sizeof(*r));
+}
+
 void
 repo_result_clear_licenses(struct repo_result *r)
 {
@@ -431,6 +487,7 @@ repo_result_clear_licenses(struct repo_result *r)
 	r->licenses = NULL;
 	r->nlicenses = 0;
 	r->verified = 0;
+	inventory_report_clear(&r->inventory);
 }
 
 void
@@ -483,7 +540,8 @@ result_exit_status(const struct repo_result *results, size_t n)
 		for (size_t j = 0; j < results[i].nlicenses; j++)
 			if (results[i].licenses[j].verdict != VERDICT_OK)
 				status = 1;
-		if (results[i].unlisted_failures > 0)
+		if (results[i].unlisted_failures > 0 ||
+		    inventory_failed(&results[i].inventory))
 			status = 1;
 	}
 	return status;

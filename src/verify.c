@@ -19,6 +19,7 @@
 #include "mirror.h"
 #include "util.h"
 #include "verify.h"
+#include "verify_int.h"
 
 struct text {
 	git_blob *blob;
@@ -36,11 +37,6 @@ git_message(const char *what)
 	    e->message : "unknown error");
 	return util_printf("%s: %s", what, safe);
 }
-
-/* What the person is told to do about a damaged mirror. */
-#define VERIFY_DAMAGED_HINT	"the mirror is damaged, not upstream: run " \
-	"dsmirror fsck to repair it from upstream (or restore it from a " \
-	"backup)"
 
 /*
  * Finds the commit at the tip of the verified branch: 0, GIT_ENOTFOUND when
@@ -368,6 +364,8 @@ verify_repo(struct repo_result *r, const char *root)
 	}
 	for (size_t i = 0; i < spec->nlicenses && err == NULL; i++)
 		err = verify_file(&r->licenses[i], repo, tip);
+	if (err == NULL && spec->inventory)
+		err = verify_inventory(r, repo, tip);
 done:
 	git_commit_free(tip);
 	git_repository_free(repo);

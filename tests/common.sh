@@ -357,9 +357,6 @@ write_config() {
 # dsm ARGS...: dsmirror on $CONFIG.
 dsm() { "$DSMIRROR" -c "$CONFIG" "$@"; }
 
-# json_get PYEXPR: evaluate PYEXPR on the --json report in $T/out, where `j` is
-# the report, repo(NAME) a repo's entry and lic(NAME, PATH) the entry of one of
-# its license files; strings print as is, others as JSON.
 # state_kept STATE_FILE: the state file's sections but release_check (which
 # every release check rewrites, failed or not), one canonical JSON line: a
 # failed check must leave this as it was.
@@ -382,6 +379,9 @@ state_get() {
 	EOF
 }
 
+# json_get PYEXPR: evaluate PYEXPR on the --json report in $T/out, where `j` is
+# the report, repo(NAME) a repo's entry and lic(NAME, PATH) the entry of one of
+# its license files; strings print as is, others as JSON.
 json_get() {
 	"$PYTHON" - "$T/out" "$1" <<-'EOF'
 		import json, sys

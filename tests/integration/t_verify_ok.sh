@@ -19,10 +19,14 @@ write_config_json "$CONFIG" '[repo("r1", lic("LICENSE", "MIT")),
 assert_exit 0 dsm fetch
 files=("r1 LICENSE" "v3 LICENSE-CODE" "v3 LICENSE-MODEL")
 
-# The human report: a line per file, naming repo, file and verdict.
+# The human report: a line per file, naming repo, file and verdict, and
+# one per repo for the tree's inventory.
 assert_exit 0 dsm verify
 assert_empty "$T/err"
-assert_eq ${#files[@]} "$(grep -c . "$T/out")" "lines of the human report"
+assert_eq $((${#files[@]} + 2)) "$(grep -c . "$T/out")" "lines of the human report"
+for r in r1 v3; do
+	grep -qE "^$r +inventory +ok +MIT " "$T/out" || fail "no '$r inventory ok' line in: $(cat "$T/out")"
+done
 for f in "${files[@]}"; do
 	read -r r p <<<"$f"; set -- "$r" "$p"
 	grep -qE "^$1 +$2 +ok( |$)" "$T/out" || fail "no '$1 $2 ok' line in: $(cat "$T/out")"

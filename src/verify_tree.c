@@ -1,0 +1,493 @@
+/*
+ * verify_tree.c - the license inventory of the tree at the verified tip,
+ * read from the bare mirror's blobs (inventory.h says what one file
+ * carries).
+ *
+ * The first inventory of a repo walks the whole tree and reads each file's
+ * start (a license file whole); its results are the "inventory" section of
+ * the repo's state: the commit, and by path the files that carry a notice
+ * (with their blob id) or were skipped; every other file carries none.  A
+ * later run diffs the recorded commit's tree against the tip's and reads
+ * only the blobs that changed (a renamed file's results are found by its
+ * blob id).  A section from another version of the data or of this code
+ * is not used.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+#include <jansson.h>
+
+#include "inventory.h"
+#include "license.h"
+#include "util.h"
+#include "verify.h"
+#include "verify_int.h"
+
+#define INV_SECTION_VERSION	1
+#define INV_MAX_DEPTH		256	/* folders deeper are not read */
+#define INV_MAX_PATH		4096	/* bytes of a path */
+
+struct walk {
+	git_repository *repo;
+	json_t *files;		/* path -> {"blob", "licenses", "evidence",
+				   "sha256"} */
+	json_t *skipped;	/* path -> "binary" | "minified" | ... */
+	json_t *by_blob;	/* blob id -> a files entry (the cache) */
+	json_int_t none;	/* files that carry no notice */
+	size_t read;
+	char *error;
+};
+
+static const char *const kind_names[] = {
+	[INV_TEXT] = "text",
+	[INV_BINARY] = "binary",
+	[INV_MINIFIED] = "minified",
+	[INV_LARGE] = "large",
+};
+
+static void
+walk_fail(struct walk *w, const char *what, const char *path)
+{
+	const git_error *e = git_error_last();
+	char safe[256];
+
+	if (w->error != NULL)
+		return;
+	util_sanitize(safe, sizeof(safe), e != NULL && e->message != NULL ?
+	    e->message : "out of memory");
+	w->error = util_printf("%s %s: %s", what, path, safe);
+}
+
+/* The data version the recorded results hold for. */
+static char *
+data_version(void)
+{
+	return util_printf("%d/%d/%s", INV_SECTION_VERSION,
+	    LICENSE_NORM_VERSION, license_data_version());
+}
+
+/* Reads and scans one blob at path (a regular file of the tree). */
+static void
+scan_blob(struct walk *w, const char *path, const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_odb *odb = NULL;
+	git_blob *blob = NULL;
+	git_object_t type;
+	size_t size = 0, len;
+	struct inv_file f;
+	json_t *hit;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	/* The same content elsewhere (a rename, a copy): its results. */
+	if ((hit = json_object_get(w->by_blob, hex)) != NULL) {
+		if (json_object_set(w->files, path, hit) == -1)
+			walk_fail(w, "cannot record", path);
+		return;
+	}
+	if (git_repository_odb(&odb, w->repo) < 0 ||
+	    git_odb_read_header(&size, &type, odb, id) < 0) {
+		git_odb_free(odb);
+		walk_fail(w, "cannot read", path);
+		return;
+	}
+	git_odb_free(odb);
+	if (size > INV_FILE_MAX) {
+		json_object_set_new(w->skipped, path, json_string("large"));
+		return;
+	}
+	if (git_blob_lookup(&blob, w->repo, id) < 0) {
+		walk_fail(w, "cannot read", path);
+		return;
+	}
+	w->read++;
+	len = (size_t)git_blob_rawsize(blob);
+	if (inventory_scan(&f, path, git_blob_rawcontent(blob),
+	    inventory_is_license_name(path) || len < INV_HEAD_MAX ? len :
+	    INV_HEAD_MAX, len) == -1) {
+		git_blob_free(blob);
+		walk_fail(w, "out of memory at", path);
+		return;
+	}
+	git_blob_free(blob);
+	if (f.kind != INV_TEXT) {
+		json_object_set_new(w->skipped, path,
+		    json_string(kind_names[f.kind]));
+	} else if (f.n == 0) {
+		w->none++;
+	} else {
+		json_t *lics = json_array(), *ev = json_array(), *e;
+		for (size_t i = 0; i < f.n; i++) {
+			json_array_append_new(lics,
+			    json_string(f.notices[i].license));
+			json_array_append_new(ev,
+			    json_string(f.notices[i].evidence));
+		}
+		e = json_pack("{s:s, s:o, s:o, s:s}", "blob", hex, "licenses",
+		    lics, "evidence", ev, "sha256", f.sha256);
+		if (e == NULL || json_object_set(w->files, path, e) == -1 ||
+		    json_object_set(w->by_blob, hex, e) == -1)
+			walk_fail(w, "out of memory at", path);
+		json_decref(e);
+	}
+	inventory_file_free(&f);
+}
+
+static int
+is_file(git_filemode_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+/* A frame of the walk: a tree, its path, the next entry. */
+struct frame {
+	git_tree *tree;
+	char *prefix;		/* "" or "dir/sub/" */
+	size_t next;
+};
+
+/* Walks the whole tree, without recursion, at most INV_MAX_DEPTH deep. */
+static void
+walk_tree(struct walk *w, git_tree *root)
+{
+	struct frame stack[INV_MAX_DEPTH + 1];
+	size_t depth = 0;
+
+	stack[0].tree = root;
+	stack[0].prefix = strdup("");
+	stack[0].next = 0;
+	if (stack[0].prefix == NULL) {
+		walk_fail(w, "out of memory at", "/");
+		return;
+	}
+	for (;;) {
+		struct frame *fr = &stack[depth];
+		const git_tree_entry *e;
+		char *path;
+
+		if (fr->next >= git_tree_entrycount(fr->tree) ||
+		    w->error != NULL) {
+			free(fr->prefix);
+			if (depth == 0)
+				break;
+			git_tree_free(fr->tree);
+			depth--;
+			continue;
+		}
+		e = git_tree_entry_byindex(fr->tree, fr->next++);
+		path = util_printf("%s%s", fr->prefix, git_tree_entry_name(e));
+		if (path == NULL) {
+			walk_fail(w, "out of memory at", fr->prefix);
+			continue;
+		}
+		if (strlen(path) > INV_MAX_PATH) {
+			free(path);
+			continue;
+		}
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			git_tree *sub;
+			if (depth + 1 > INV_MAX_DEPTH) {
+				json_object_set_new(w->skipped, path,
+				    json_string("deep"));
+			} else if (git_tree_lookup(&sub, w->repo,
+			    git_tree_entry_id(e)) < 0) {
+				walk_fail(w, "cannot read the folder", path);
+			} else {
+				depth++;
+				stack[depth].tree = sub;
+				stack[depth].prefix = util_printf("%s/", path);
+				stack[depth].next = 0;
+				if (stack[depth].prefix == NULL) {
+					git_tree_free(sub);
+					depth--;
+					walk_fail(w, "out of memory at", path);
+				}
+			}
+		} else if (is_file(git_tree_entry_filemode(e))) {
+			scan_blob(w, path, git_tree_entry_id(e));
+		}
+		free(path);
+	}
+}
+
+static int
+path_depth(const char *path)
+{
+	int d = 0;
+
+	for (; *path != '\0'; path++)
+		d += *path == '/';
+	return d;
+}
+
+/* The file at path leaves the inventory (deleted, or about to change). */
+static void
+forget(struct walk *w, const char *path, git_filemode_t mode)
+{
+	if (json_object_get(w->files, path) != NULL)
+		json_object_del(w->files, path);
+	else if (json_object_get(w->skipped, path) != NULL)
+		json_object_del(w->skipped, path);
+	else if (is_file(mode) && w->none > 0)
+		w->none--;
+}
+
+/*
+ * Brings the recorded results from old_tree up to tree: only the paths
+ * that differ.  Returns 0, or -1 when the diff cannot be made (the caller
+ * then walks the whole tree).
+ */
+static int
+walk_diff(struct walk *w, git_tree *old_tree, git_tree *tree)
+{
+	git_diff_options opts;
+	git_diff *diff;
+
+	if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0)
+		return -1;
+	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(&diff, w->repo, old_tree, tree, &opts) < 0)
+		return -1;
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && w->error == NULL;
+	    i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status != GIT_DELTA_ADDED)
+			forget(w, d->old_file.path, d->old_file.mode);
+		if (d->status == GIT_DELTA_DELETED ||
+		    !is_file(d->new_file.mode))
+			continue;
+		if (path_depth(d->new_file.path) > INV_MAX_DEPTH)
+			json_object_set_new(w->skipped, d->new_file.path,
+			    json_string("deep"));
+		else if (strlen(d->new_file.path) <= INV_MAX_PATH)
+			scan_blob(w, d->new_file.path, &d->new_file.id);
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
+/* Whether the accepted entries of spec take this finding as it is. */
+static int
+is_accepted(const struct repo_spec *spec, const char *path,
+    const char *sha256)
+{
+	for (size_t i = 0; i < spec->naccepted; i++)
+		if (strcmp(spec->accepted[i].path, path) == 0 &&
+		    strcmp(spec->accepted[i].sha256, sha256) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+listed(const struct repo_spec *spec, const char *path)
+{
+	for (size_t i = 0; i < spec->nlicenses; i++)
+		if (strcmp(spec->licenses[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+static char *
+join(const json_t *list, const char *sep)
+{
+	size_t i, n = 1;
+	const json_t *v;
+	char *out;
+
+	json_array_foreach(list, i, v)
+		n += strlen(json_string_value(v) != NULL ?
+		    json_string_value(v) : "") + strlen(sep);
+	if ((out = calloc(1, n)) == NULL)
+		return NULL;
+	json_array_foreach(list, i, v) {
+		if (i > 0)
+			strcat(out, sep);
+		strcat(out, json_string_value(v) != NULL ?
+		    json_string_value(v) : "");
+	}
+	return out;
+}
+
+/* The counts and findings of the report, from the recorded results. */
+static int
+summarise(struct inventory_report *rep, const struct repo_spec *spec,
+    const struct walk *w)
+{
+	const char *path;
+	json_t *e, *v;
+	size_t i, cap = 0;
+
+	rep->counts = json_object();
+	if (rep->counts == NULL)
+		return -1;
+	rep->files = (size_t)w->none;
+	json_object_foreach(w->skipped, path, v) {
+		const char *k = json_string_value(v);
+		if (k == NULL)
+			continue;
+		rep->binary += strcmp(k, "binary") == 0;
+		rep->minified += strcmp(k, "minified") == 0;
+		rep->large += strcmp(k, "large") == 0;
+		rep->deep += strcmp(k, "deep") == 0;
+		rep->files += strcmp(k, "deep") != 0;
+	}
+	json_object_foreach(w->files, path, e) {
+		const json_t *lics = json_object_get(e, "licenses");
+		int fine = 1;
+		rep->files++;
+		json_array_foreach(lics, i, v) {
+			const char *l = json_string_value(v);
+			json_int_t c = json_integer_value(json_object_get(
+			    rep->counts, l));
+			if (l == NULL)
+				continue;
+			json_object_set_new(rep->counts, l, json_integer(c + 1));
+			if (rep->expected == NULL ||
+			    !inventory_allows(l, rep->expected))
+				fine = 0;
+		}
+		/* licenses[] files have their own check and pins. */
+		if (fine || rep->expected == NULL || listed(spec, path))
+			continue;
+		if (rep->nfindings == cap) {
+			struct inv_finding *p;
+			cap = cap ? cap * 2 : 8;
+			p = realloc(rep->findings, cap * sizeof(*p));
+			if (p == NULL)
+				return -1;
+			rep->findings = p;
+		}
+		struct inv_finding *f = &rep->findings[rep->nfindings];
+		memset(f, 0, sizeof(*f));
+		snprintf(f->sha256, sizeof(f->sha256), "%s",
+		    json_string_value(json_object_get(e, "sha256")) != NULL ?
+		    json_string_value(json_object_get(e, "sha256")) : "");
+		f->path = strdup(path);
+		f->license = join(lics, ", ");
+		f->evidence = join(json_object_get(e, "evidence"), "; ");
+		rep->nfindings++;
+		if (f->path == NULL || f->license == NULL || f->evidence == NULL)
+			return -1;
+		f->accepted = is_accepted(spec, path, f->sha256);
+	}
+	json_object_set_new(rep->counts, "none", json_integer(w->none));
+	return 0;
+}
+
+/* The recorded section, if it is one this code wrote for this data. */
+static const json_t *
+usable_section(const json_t *sec, const char *version)
+{
+	if (!json_is_object(sec) || !json_is_string(json_object_get(sec,
+	    "data")) || strcmp(json_string_value(json_object_get(sec, "data")),
+	    version) != 0 || !json_is_string(json_object_get(sec, "commit")) ||
+	    !json_is_object(json_object_get(sec, "files")) ||
+	    !json_is_object(json_object_get(sec, "skipped")) ||
+	    !json_is_integer(json_object_get(sec, "none")) ||
+	    json_integer_value(json_object_get(sec, "none")) < 0)
+		return NULL;
+	return sec;
+}
+
+/* Indexes the files entries by blob id; entries of the wrong shape go. */
+static int
+index_blobs(struct walk *w)
+{
+	const char *path;
+	json_t *e;
+	void *tmp;
+
+	json_object_foreach_safe(w->files, tmp, path, e) {
+		const char *blob = json_string_value(json_object_get(e, "blob"));
+		if (blob == NULL || !json_is_array(json_object_get(e,
+		    "licenses")) || !json_is_array(json_object_get(e,
+		    "evidence")) || !json_is_string(json_object_get(e,
+		    "sha256"))) {
+			json_object_del(w->files, path);
+			continue;
+		}
+		if (json_object_set(w->by_blob, blob, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+struct dsm_error *
+verify_inventory(struct repo_result *r, git_repository *repo,
+    const git_commit *tip)
+{
+	struct inventory_report *rep = &r->inventory;
+	const struct repo_spec *spec = r->spec;
+	char *version = data_version(), hex[GIT_OID_HEXSZ + 1];
+	const json_t *old = NULL;
+	struct walk w;
+	git_tree *tree = NULL, *old_tree = NULL;
+	git_commit *old_commit = NULL;
+	git_oid old_id;
+	double start = util_now();
+	struct dsm_error *err = NULL;
+
+	memset(&w, 0, sizeof(w));
+	w.repo = repo;
+	rep->ran = 1;
+	if (version == NULL || (spec->code_license != NULL &&
+	    (rep->expected = strdup(spec->code_license)) == NULL))
+		goto nomem;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(tip));
+	if (git_commit_tree(&tree, tip) < 0) {
+		walk_fail(&w, "cannot read the tree of", hex);
+		goto out;
+	}
+	old = usable_section(json_object_get(r->state, "inventory"), version);
+	if (old != NULL && git_oid_fromstr(&old_id, json_string_value(
+	    json_object_get(old, "commit"))) == 0 &&
+	    git_commit_lookup(&old_commit, repo, &old_id) == 0 &&
+	    git_commit_tree(&old_tree, old_commit) == 0) {
+		w.files = json_deep_copy(json_object_get(old, "files"));
+		w.skipped = json_deep_copy(json_object_get(old, "skipped"));
+		w.none = json_integer_value(json_object_get(old, "none"));
+		w.by_blob = json_object();
+		if (w.files == NULL || w.skipped == NULL || w.by_blob == NULL ||
+		    index_blobs(&w) == -1)
+			goto nomem;
+		rep->incremental = walk_diff(&w, old_tree, tree) == 0;
+	}
+	if (!rep->incremental) {
+		json_decref(w.files);
+		json_decref(w.skipped);
+		json_decref(w.by_blob);
+		w.files = json_object();
+		w.skipped = json_object();
+		w.by_blob = json_object();
+		w.none = 0;
+		w.read = 0;
+		if (w.files == NULL || w.skipped == NULL || w.by_blob == NULL)
+			goto nomem;
+		walk_tree(&w, tree);
+	}
+out:
+	rep->read = w.read;
+	if (w.error != NULL) {
+		rep->error = util_printf("%s; %s", w.error, VERIFY_DAMAGED_HINT);
+	} else if (summarise(rep, spec, &w) == -1 ||
+	    (rep->section = json_pack("{s:s, s:s, s:I, s:O, s:O}", "data",
+	    version, "commit", hex, "none", w.none, "files", w.files,
+	    "skipped", w.skipped)) == NULL) {
+		goto nomem;
+	}
+	rep->seconds = util_now() - start;
+	goto done;
+nomem:
+	err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+done:
+	json_decref(w.files);
+	json_decref(w.skipped);
+	json_decref(w.by_blob);
+	free(w.error);
+	free(version);
+	git_tree_free(tree);
+	git_tree_free(old_tree);
+	git_commit_free(old_commit);
+	return err;
+}
