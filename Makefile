@@ -110,7 +110,7 @@ deps:
 	    libjansson-dev libcmocka-dev libssl-dev git lighttpd python3 \
 	    ca-certificates procps libxml2-utils curl openssl \
 	    groff-base python3-yaml systemd clang libclang-rt-14-dev valgrind \
-	    strace lighttpd-mod-openssl shellcheck
+	    strace lighttpd-mod-openssl shellcheck licensecheck
 
 clean:
 	rm -rf build dsmirror

@@ -38,6 +38,7 @@
 #   BENCH_LONGRUN=0  skip bench/longrun.sh (its own settings: BENCH_LONGRUN_*)
 #   BENCH_TAGS=0     skip bench/tags.sh (its own settings: BENCH_TAGS_*)
 #   BENCH_FSCK=0     skip bench/fsck.sh (its own settings: BENCH_FSCK_*)
+#   BENCH_INVENTORY=0  skip bench/inventory.sh (its own settings: BENCH_INV_*)
 # Exit status: 0 when every run succeeded (targets missed or not), 1 when a run
 # failed or a mirror was wrong, 2 on bad settings.
 set -euo pipefail
@@ -368,6 +369,23 @@ if [ "${BENCH_FSCK:-1}" = 1 ]; then
 		{ echo; cat "$W/results-fsck.txt"; } >>"$RESULTS"
 	else
 		echo "bench: fsck.sh wrote no summary (exit $rc)" >&2
+	fi
+	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
+fi
+
+# ---------------------------------------------------------------- inventory
+
+# bench/inventory.sh: the tree inventory on the four repos' trees and a
+# generated 50,000-file tree, against licensecheck; its summary is appended.
+if [ "${BENCH_INVENTORY:-1}" = 1 ]; then
+	say ""
+	rc=0
+	DSMIRROR=$DSMIRROR BENCH_TMP=$W BENCH_INV_RESULTS=$W/results-inventory.txt \
+		"$BENCH_DIR/inventory.sh" || rc=$?
+	if [ -s "$W/results-inventory.txt" ]; then
+		{ echo; cat "$W/results-inventory.txt"; } >>"$RESULTS"
+	else
+		echo "bench: inventory.sh wrote no summary (exit $rc)" >&2
 	fi
 	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
 fi

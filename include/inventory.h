@@ -67,6 +67,13 @@ int inventory_scan(struct inv_file *out, const char *path, const void *data,
 void inventory_file_free(struct inv_file *f);
 
 /*
+ * Frees what inventory_scan() remembers of the texts it classified (their
+ * verdicts and fingerprints, reused for the next file with the same
+ * notice).  Optional: for leak checkers.
+ */
+void inventory_forget(void);
+
+/*
  * Whether the SPDX license expression expr lets the code be used under
  * license id: id itself, an OR with a side that allows it, an AND whose
  * every side does; parentheses nest; "X WITH exception" is X's only when X

@@ -76,6 +76,9 @@ struct dsm_error *report_status(FILE *out, const struct report_ctx *ctx);
 struct dsm_error *report_status_json(FILE *out,
     const struct report_ctx *ctx);
 
+/* Findings of a tree's inventory the text report prints (but -v: all). */
+#define REPORT_MAX_FINDINGS	20
+
 /*
  * Writes an inventory's counts ({"MIT": 15, "none": 38}) as "MIT 15,
  * Apache-2.0 1, none 38" into buf: the largest first, none last.

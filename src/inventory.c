@@ -12,6 +12,7 @@
  * INV_HEAD_MAX bytes.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -151,10 +152,14 @@ static long
 find_ci(const char *s, size_t n, const char *w)
 {
 	size_t m = strlen(w);
+	int lo = tolower((unsigned char)w[0]), up = toupper((unsigned char)w[0]);
 
-	for (size_t i = 0; i + m <= n; i++)
-		if (strncasecmp(s + i, w, m) == 0)
+	/* The first letter by itself first: this runs on every line. */
+	for (size_t i = 0; i + m <= n; i++) {
+		int c = (unsigned char)s[i];
+		if ((c == lo || c == up) && strncasecmp(s + i, w, m) == 0)
 			return (long)i;
+	}
 	return -1;
 }
 
@@ -219,6 +224,60 @@ is_pragma(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * What a text came to, remembered: a tree's files share their header
+ * (every Python file of Janus carries the same MIT notice), and each
+ * classification or fingerprint normalises the text.  Direct-mapped by an
+ * FNV-1a hash of the text, checked against the text itself.
+ */
+#define MEMO_SLOTS	64
+
+struct memo {
+	char *text;
+	size_t len;
+	const char *id;		/* classification: the license, or NULL */
+	unsigned line;
+	char sha256[LICENSE_SHA256_HEX + 1]; /* fingerprint */
+};
+
+static struct memo memo_classify[MEMO_SLOTS], memo_print[MEMO_SLOTS];
+
+static struct memo *
+memo_slot(struct memo *table, const char *text, size_t len, int *hit)
+{
+	uint64_t h = 1469598103934665603ULL;
+	struct memo *m;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+	m = &table[h % MEMO_SLOTS];
+	*hit = m->text != NULL && m->len == len && memcmp(m->text, text,
+	    len) == 0;
+	return m;
+}
+
+/* Remembers text in slot m (which then owns a copy); out of memory: not. */
+static void
+memo_keep(struct memo *m, const char *text, size_t len)
+{
+	free(m->text);
+	m->text = malloc(len + 1);
+	if (m->text != NULL)
+		memcpy(m->text, text, len);
+	m->len = len;
+}
+
+void
+inventory_forget(void)
+{
+	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+		free(memo_classify[i].text);
+		free(memo_print[i].text);
+	}
+	memset(memo_classify, 0, sizeof(memo_classify));
+	memset(memo_print, 0, sizeof(memo_print));
+}
+
 struct scan {
 	struct inv_file *f;
 	struct buf para;	/* the paragraph's text, margins dropped */
@@ -242,6 +301,13 @@ classify_paragraph(struct scan *sc, int tagged)
 	if (find_ci(t, n, "licen") < 0 && find_ci(t, n, "permission") < 0 &&
 	    find_ci(t, n, "public domain") < 0)
 		return;
+	int hit;
+	struct memo *m = memo_slot(memo_classify, t, n, &hit);
+	if (hit) {
+		id = m->id;
+		line = m->line;
+		goto found;
+	}
 	if (license_classify(&mit, "MIT", t, n) == -1) {
 		sc->nomem = 1;
 		return;
@@ -276,7 +342,13 @@ classify_paragraph(struct scan *sc, int tagged)
 			line += t[i] == '\n';
 	}
 	license_result_free(&mit);
-	if (id != NULL && !sc->nomem) {
+	if (sc->nomem)
+		return;
+	memo_keep(m, t, n);
+	m->id = id;
+	m->line = line;
+found:
+	if (id != NULL) {
 		const char *s = t, *e;
 		for (unsigned l = 0; l < line && (s = memchr(s, '\n',
 		    (size_t)(t + n - s))) != NULL; l++)
@@ -561,9 +633,18 @@ inventory_scan(struct inv_file *out, const char *path, const void *data,
 	scan_comments(&sc, text, head);
 	if (sc.nomem || sc.print.nomem || sc.para.nomem)
 		goto nomem;
-	if (out->n > 0 && license_fingerprint(out->sha256, sc.print.s,
-	    sc.print.len) == -1)
-		goto nomem;
+	if (out->n > 0) {
+		int hit;
+		struct memo *m = memo_slot(memo_print, sc.print.s,
+		    sc.print.len, &hit);
+		if (!hit) {
+			if (license_fingerprint(m->sha256, sc.print.s,
+			    sc.print.len) == -1)
+				goto nomem;
+			memo_keep(m, sc.print.s, sc.print.len);
+		}
+		memcpy(out->sha256, m->sha256, sizeof(out->sha256));
+	}
 	free(sc.para.s);
 	free(sc.print.s);
 	return 0;

@@ -288,10 +288,13 @@ print_inventory(FILE *out, FILE *err, const struct repo_result *r, int width,
 		fprintf(err, "%-*s  inventory  damaged  %s\n", width, name, buf);
 		return;
 	}
-	for (size_t i = 0; i < inv->nfindings; i++) {
+	for (size_t i = 0, shown = 0; i < inv->nfindings; i++) {
 		const struct inv_finding *f = &inv->findings[i];
 		accepted += f->accepted;
 		if (f->accepted && !ctx->verbose)
+			continue;
+		/* A tree full of them: the first few (--json has all). */
+		if (++shown > REPORT_MAX_FINDINGS && !ctx->verbose)
 			continue;
 		util_sanitize(path, sizeof(path), f->path);
 		util_sanitize(ev, sizeof(ev), f->evidence);
@@ -300,6 +303,10 @@ print_inventory(FILE *out, FILE *err, const struct repo_result *r, int width,
 		    "(%s)\n", width, name, f->accepted ? "accepted" :
 		    "not-expected", path, buf, ev);
 	}
+	if (inv->nfindings - accepted > REPORT_MAX_FINDINGS && !ctx->verbose)
+		fprintf(err, "%-*s  inventory  ... and %zu more (-v or --json "
+		    "lists every one)\n", width, name, inv->nfindings - accepted -
+		    REPORT_MAX_FINDINGS);
 	if (accepted < inv->nfindings)
 		fprintf(err, "%-*s  inventory  %zu file(s) under a license other "
 		    "than %s: review them, then dsmirror pin %s accepts them\n",

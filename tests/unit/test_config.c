@@ -91,6 +91,28 @@ static const struct bad_case bad_cases[] = {
 	    "covers refs/dsmirror/, dsmirror's own namespace" },
 	{ "every ref", REPO(", \"refs\": [\"refs/*\"]"),
 	    "repos[0].refs[0]: \"refs/*\" covers refs/dsmirror/" },
+	{ "inventory not bool", REPO(", \"inventory\": 1"),
+	    "repos[0].inventory: must be true or false, not" },
+	{ "code_license not string", REPO(", \"code_license\": 1"),
+	    "repos[0].code_license: must be a string" },
+	{ "code_license quote", REPO(", \"code_license\": \"M\\\"IT\""),
+	    "repos[0].code_license: \"M\"IT\" is not a license name" },
+	{ "accepted not array", REPO(", \"accepted\": {}"),
+	    "repos[0].accepted: must be an array" },
+	{ "accepted no sha256",
+	    REPO(", \"accepted\": [{\"path\": \"a.py\", \"license\": \"X\"}]"),
+	    "repos[0].accepted[0]: missing required key \"sha256\"" },
+	{ "accepted bad sha256",
+	    REPO(", \"accepted\": [{\"path\": \"a.py\", \"license\": \"X\", "
+	    "\"sha256\": \"abc\"}]"),
+	    "repos[0].accepted[0].sha256: \"abc\" is not a SHA-256" },
+	{ "accepted path ..",
+	    REPO(", \"accepted\": [{\"path\": \"../a.py\", \"license\": \"X\", "
+	    "\"sha256\": \"" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "\"}]"),
+	    "repos[0].accepted[0].path: \"../a.py\" is not a relative path" },
+	{ "accepted unknown key",
+	    REPO(", \"accepted\": [{\"path\": \"a.py\", \"licence\": \"X\"}]"),
+	    "repos[0].accepted[0].licence: unknown key \"licence\"" },
 	{ "licenses object", REPO(", \"licenses\": {}"),
 	    "repos[0].licenses: must be an array" },
 	{ "unknown license key",
@@ -289,6 +311,28 @@ test_defaults(void **state)
 	assert_string_equal(cfg->repos[0].refs[1], "refs/tags/*");
 	assert_null(cfg->repos[0].github);
 	assert_int_equal(cfg->repos[0].nlicenses, 0);
+	/* The inventory: on, no code license without a license file. */
+	assert_true(cfg->repos[0].inventory);
+	assert_null(cfg->repos[0].code_license);
+	assert_int_equal(cfg->repos[0].naccepted, 0);
+	config_free(cfg);
+
+	/* code_license: the first spdx, or as given; accepted[] read. */
+	cfg = parse_ok("m.json", "{\"version\": 1, \"repos\": ["
+	    "{\"name\": \"a\", \"url\": \"file:///a.git\", \"licenses\": ["
+	    "{\"path\": \"LICENSE-MODEL\"}, {\"path\": \"LICENSE-CODE\", "
+	    "\"spdx\": \"MIT\"}]},"
+	    "{\"name\": \"b\", \"url\": \"file:///b.git\", \"code_license\": "
+	    "\"Apache-2.0\", \"inventory\": false, \"accepted\": [{\"path\": "
+	    "\"x/y.py\", \"license\": \"MIT, GPL-3.0\", \"sha256\": \""
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	    "\"}]}]}");
+	assert_string_equal(cfg->repos[0].code_license, "MIT");
+	assert_string_equal(cfg->repos[1].code_license, "Apache-2.0");
+	assert_false(cfg->repos[1].inventory);
+	assert_int_equal(cfg->repos[1].naccepted, 1);
+	assert_string_equal(cfg->repos[1].accepted[0].path, "x/y.py");
+	assert_string_equal(cfg->repos[1].accepted[0].license, "MIT, GPL-3.0");
 	config_free(cfg);
 
 	cfg = parse_ok("conf/m.json", "{\"version\": 1, \"root\": \"/abs\", "
