@@ -89,6 +89,21 @@ row(FILE *out, const struct repo_result *r, int width,
 			    license_verdict_name(l->verdict));
 		}
 	}
+	/* The tree inventory: "tree ok", or how many files fail it. */
+	if (r->verified && r->inventory.ran) {
+		char n[48];
+		size_t bad = 0;
+		for (size_t i = 0; i < r->inventory.nfindings; i++)
+			bad += !r->inventory.findings[i].accepted;
+		fputs("; tree ", out);
+		if (!inventory_failed(&r->inventory)) {
+			cell(out, o, GREEN, 0, "ok");
+		} else {
+			snprintf(n, sizeof(n), r->inventory.error != NULL ?
+			    "damaged" : "%zu not-expected", bad);
+			cell(out, o, RED, 0, n);
+		}
+	}
 	if (result_is_stale(r))
 		fputs(" (stale)", out);
 	fputc('\n', out);
@@ -130,6 +145,20 @@ problems(FILE *err, const struct repo_result *r)
 			fprintf(err, "%s:   - \"%s\"\n", name, util_sanitize(buf,
 			    sizeof(buf), l->change.removed[i]));
 	}
+	if (r->verified && r->inventory.error != NULL)
+		fprintf(err, "%s: inventory: damaged: %s\n", name,
+		    util_sanitize(msg, sizeof(msg), r->inventory.error));
+	for (size_t j = 0, shown = 0; r->verified && j <
+	    r->inventory.nfindings; j++) {
+		const struct inv_finding *f = &r->inventory.findings[j];
+		if (f->accepted || ++shown > REPORT_MAX_FINDINGS)
+			continue;
+		fprintf(err, "%s: %s: not-expected: %s", name, util_sanitize(path,
+		    sizeof(path), f->path), util_sanitize(msg, sizeof(msg),
+		    f->license));
+		fprintf(err, " (%s); review it, then dsmirror pin accepts it\n",
+		    util_sanitize(msg, sizeof(msg), f->evidence));
+	}
 	json_array_foreach(r->release.warnings, i, v)
 		fprintf(err, "%s: warning: %s\n", name, util_sanitize(msg,
 		    sizeof(msg), json_string_value(json_object_get(v,
@@ -142,8 +171,8 @@ has_problem(const struct repo_result *r, int quiet)
 {
 	return r->fetch.result == FETCH_ERROR ||
 	    r->release.result == RELEASE_ERROR || (r->verified &&
-	    !licenses_ok(r)) || (!quiet && json_array_size(r->release.warnings)
-	    > 0);
+	    (!licenses_ok(r) || inventory_failed(&r->inventory))) || (!quiet &&
+	    json_array_size(r->release.warnings) > 0);
 }
 
 struct dsm_error *
@@ -176,7 +205,8 @@ report_table(FILE *out, const struct report_ctx *ctx)
 		/* Warnings alone are not problems: -q leaves them out. */
 		if (ctx->quiet && results[i].fetch.result != FETCH_ERROR &&
 		    results[i].release.result != RELEASE_ERROR &&
-		    licenses_ok(&results[i]))
+		    licenses_ok(&results[i]) &&
+		    !inventory_failed(&results[i].inventory))
 			continue;
 		problems(ctx->err, &results[i]);
 	}

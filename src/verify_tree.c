@@ -5,8 +5,9 @@
  *
  * The first inventory of a repo walks the whole tree and reads each file's
  * start (a license file whole); its results are the "inventory" section of
- * the repo's state: the commit, and by path the files that carry a notice
- * (with their blob id) or were skipped; every other file carries none.  A
+ * the repo's state: the commit, the notices found (each once: a tree's
+ * files share their headers), and by path the files that carry one (with
+ * their blob id) or were skipped; every other file carries none.  A
  * later run diffs the recorded commit's tree against the tip's and reads
  * only the blobs that changed (a renamed file's results are found by its
  * blob id).  A section from another version of the data or of this code
@@ -24,16 +25,19 @@
 #include "verify.h"
 #include "verify_int.h"
 
-#define INV_SECTION_VERSION	1
+#define INV_SECTION_VERSION	2
 #define INV_MAX_DEPTH		256	/* folders deeper are not read */
 #define INV_MAX_PATH		4096	/* bytes of a path */
 
 struct walk {
 	git_repository *repo;
-	json_t *files;		/* path -> {"blob", "licenses", "evidence",
-				   "sha256"} */
+	json_t *files;		/* path -> [blob id, index into notices] */
+	json_t *notices;	/* [{"licenses", "evidence", "sha256"}]: what
+				   files carry, each once */
+	json_t *by_sha;		/* sha256 -> its index in notices */
 	json_t *skipped;	/* path -> "binary" | "minified" | ... */
-	json_t *by_blob;	/* blob id -> a files entry (the cache) */
+	json_t *by_blob;	/* blob id -> a files entry */
+	int indexed;		/* by_blob holds every files entry */
 	json_int_t none;	/* files that carry no notice */
 	size_t read;
 	char *error;
@@ -67,9 +71,75 @@ data_version(void)
 	    LICENSE_NORM_VERSION, license_data_version());
 }
 
+/* Indexes the files entries by blob id; entries of the wrong shape go. */
+static int
+index_blobs(struct walk *w)
+{
+	const char *path;
+	json_t *e;
+	void *tmp;
+
+	json_object_foreach_safe(w->files, tmp, path, e) {
+		const char *blob = json_string_value(json_array_get(e, 0));
+		if (blob == NULL || json_array_size(e) != 2 ||
+		    !json_is_integer(json_array_get(e, 1)) ||
+		    json_integer_value(json_array_get(e, 1)) < 0 ||
+		    (size_t)json_integer_value(json_array_get(e, 1)) >=
+		    json_array_size(w->notices)) {
+			json_object_del(w->files, path);
+			continue;
+		}
+		if (json_object_set(w->by_blob, blob, e) == -1)
+			return -1;
+	}
+	w->indexed = 1;
+	return 0;
+}
+
+/* Indexes the notices by fingerprint; 0, or -1 when one is malformed. */
+static int
+index_notices(struct walk *w)
+{
+	size_t i;
+	json_t *n;
+
+	json_array_foreach(w->notices, i, n) {
+		const char *sha = json_string_value(json_object_get(n, "sha256"));
+		if (sha == NULL || !json_is_array(json_object_get(n,
+		    "licenses")) || !json_is_array(json_object_get(n,
+		    "evidence")) || json_object_set_new(w->by_sha, sha,
+		    json_integer((json_int_t)i)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The index of f's notices in w->notices, added when new; -1: no memory. */
+static json_int_t
+notice_index(struct walk *w, const struct inv_file *f)
+{
+	json_t *hit = json_object_get(w->by_sha, f->sha256), *lics, *ev, *n;
+	json_int_t i = (json_int_t)json_array_size(w->notices);
+
+	if (hit != NULL)
+		return json_integer_value(hit);
+	lics = json_array();
+	ev = json_array();
+	for (size_t k = 0; k < f->n; k++) {
+		json_array_append_new(lics, json_string(f->notices[k].license));
+		json_array_append_new(ev, json_string(f->notices[k].evidence));
+	}
+	n = json_pack("{s:o, s:o, s:s}", "licenses", lics, "evidence", ev,
+	    "sha256", f->sha256);
+	if (n == NULL || json_array_append_new(w->notices, n) == -1 ||
+	    json_object_set_new(w->by_sha, f->sha256, json_integer(i)) == -1)
+		return -1;
+	return i;
+}
+
 /* Reads and scans one blob at path (a regular file of the tree). */
 static void
-scan_blob(struct walk *w, const char *path, const git_oid *id)
+scan_blob(struct walk *w, const char *path, const git_oid *id, int added)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	git_odb *odb = NULL;
@@ -80,7 +150,14 @@ scan_blob(struct walk *w, const char *path, const git_oid *id)
 	json_t *hit;
 
 	git_oid_tostr(hex, sizeof(hex), id);
-	/* The same content elsewhere (a rename, a copy): its results. */
+	/*
+	 * The same content elsewhere (a rename, a copy): its results.  Only
+	 * a file that appears needs the index built for it.
+	 */
+	if (added && !w->indexed && index_blobs(w) == -1) {
+		walk_fail(w, "out of memory at", path);
+		return;
+	}
 	if ((hit = json_object_get(w->by_blob, hex)) != NULL) {
 		if (json_object_set(w->files, path, hit) == -1)
 			walk_fail(w, "cannot record", path);
@@ -117,15 +194,8 @@ scan_blob(struct walk *w, const char *path, const git_oid *id)
 	} else if (f.n == 0) {
 		w->none++;
 	} else {
-		json_t *lics = json_array(), *ev = json_array(), *e;
-		for (size_t i = 0; i < f.n; i++) {
-			json_array_append_new(lics,
-			    json_string(f.notices[i].license));
-			json_array_append_new(ev,
-			    json_string(f.notices[i].evidence));
-		}
-		e = json_pack("{s:s, s:o, s:o, s:s}", "blob", hex, "licenses",
-		    lics, "evidence", ev, "sha256", f.sha256);
+		json_int_t i = notice_index(w, &f);
+		json_t *e = i >= 0 ? json_pack("[s, I]", hex, i) : NULL;
 		if (e == NULL || json_object_set(w->files, path, e) == -1 ||
 		    json_object_set(w->by_blob, hex, e) == -1)
 			walk_fail(w, "out of memory at", path);
@@ -205,7 +275,7 @@ walk_tree(struct walk *w, git_tree *root)
 				}
 			}
 		} else if (is_file(git_tree_entry_filemode(e))) {
-			scan_blob(w, path, git_tree_entry_id(e));
+			scan_blob(w, path, git_tree_entry_id(e), 1);
 		}
 		free(path);
 	}
@@ -261,7 +331,8 @@ walk_diff(struct walk *w, git_tree *old_tree, git_tree *tree)
 			json_object_set_new(w->skipped, d->new_file.path,
 			    json_string("deep"));
 		else if (strlen(d->new_file.path) <= INV_MAX_PATH)
-			scan_blob(w, d->new_file.path, &d->new_file.id);
+			scan_blob(w, d->new_file.path, &d->new_file.id,
+			    d->status == GIT_DELTA_ADDED);
 	}
 	git_diff_free(diff);
 	return 0;
@@ -309,18 +380,62 @@ join(const json_t *list, const char *sep)
 	return out;
 }
 
-/* The counts and findings of the report, from the recorded results. */
+/* Adds a finding for path, with notice n, to rep; -1 when out of memory. */
+static int
+add_finding(struct inventory_report *rep, const struct repo_spec *spec,
+    const char *path, const json_t *n, size_t *cap)
+{
+	struct inv_finding *f;
+	const char *sha = json_string_value(json_object_get(n, "sha256"));
+
+	if (rep->nfindings == *cap) {
+		struct inv_finding *p;
+		*cap = *cap ? *cap * 2 : 8;
+		if ((p = realloc(rep->findings, *cap * sizeof(*p))) == NULL)
+			return -1;
+		rep->findings = p;
+	}
+	f = &rep->findings[rep->nfindings];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->sha256, sizeof(f->sha256), "%s", sha != NULL ? sha : "");
+	f->path = strdup(path);
+	f->license = join(json_object_get(n, "licenses"), ", ");
+	f->evidence = join(json_object_get(n, "evidence"), "; ");
+	rep->nfindings++;
+	if (f->path == NULL || f->license == NULL || f->evidence == NULL)
+		return -1;
+	f->accepted = is_accepted(spec, path, f->sha256);
+	return 0;
+}
+
+/*
+ * The counts and findings of the report, from the recorded results; the
+ * notices no file carries any more are dropped from w->notices.
+ */
 static int
 summarise(struct inventory_report *rep, const struct repo_spec *spec,
-    const struct walk *w)
+    struct walk *w)
 {
+	size_t nn = json_array_size(w->notices), i, cap = 0, used = 0;
+	size_t *uses = calloc(nn + 1, sizeof(*uses));
+	char *fine = calloc(nn + 1, 1);
 	const char *path;
-	json_t *e, *v;
-	size_t i, cap = 0;
+	json_t *e, *v, *n;
+	int rc = -1;
 
 	rep->counts = json_object();
-	if (rep->counts == NULL)
-		return -1;
+	if (rep->counts == NULL || uses == NULL || fine == NULL)
+		goto out;
+	/* Each notice once: is it the code's license? */
+	json_array_foreach(w->notices, i, n) {
+		size_t k;
+		fine[i] = rep->expected != NULL;
+		json_array_foreach(json_object_get(n, "licenses"), k, v)
+			if (rep->expected == NULL || json_string_value(v) ==
+			    NULL || !inventory_allows(json_string_value(v),
+			    rep->expected))
+				fine[i] = 0;
+	}
 	rep->files = (size_t)w->none;
 	json_object_foreach(w->skipped, path, v) {
 		const char *k = json_string_value(v);
@@ -333,46 +448,58 @@ summarise(struct inventory_report *rep, const struct repo_spec *spec,
 		rep->files += strcmp(k, "deep") != 0;
 	}
 	json_object_foreach(w->files, path, e) {
-		const json_t *lics = json_object_get(e, "licenses");
-		int fine = 1;
+		size_t ix = (size_t)json_integer_value(json_array_get(e, 1));
 		rep->files++;
-		json_array_foreach(lics, i, v) {
-			const char *l = json_string_value(v);
-			json_int_t c = json_integer_value(json_object_get(
-			    rep->counts, l));
-			if (l == NULL)
-				continue;
-			json_object_set_new(rep->counts, l, json_integer(c + 1));
-			if (rep->expected == NULL ||
-			    !inventory_allows(l, rep->expected))
-				fine = 0;
-		}
+		uses[ix]++;
 		/* licenses[] files have their own check and pins. */
-		if (fine || rep->expected == NULL || listed(spec, path))
+		if (fine[ix] || rep->expected == NULL || listed(spec, path))
 			continue;
-		if (rep->nfindings == cap) {
-			struct inv_finding *p;
-			cap = cap ? cap * 2 : 8;
-			p = realloc(rep->findings, cap * sizeof(*p));
-			if (p == NULL)
-				return -1;
-			rep->findings = p;
+		if (add_finding(rep, spec, path, json_array_get(w->notices, ix),
+		    &cap) == -1)
+			goto out;
+	}
+	json_array_foreach(w->notices, i, n) {
+		size_t k;
+		used += uses[i] > 0;
+		json_array_foreach(json_object_get(n, "licenses"), k, v) {
+			const char *l = json_string_value(v);
+			if (l != NULL && uses[i] > 0)
+				json_object_set_new(rep->counts, l, json_integer(
+				    json_integer_value(json_object_get(
+				    rep->counts, l)) + (json_int_t)uses[i]));
 		}
-		struct inv_finding *f = &rep->findings[rep->nfindings];
-		memset(f, 0, sizeof(*f));
-		snprintf(f->sha256, sizeof(f->sha256), "%s",
-		    json_string_value(json_object_get(e, "sha256")) != NULL ?
-		    json_string_value(json_object_get(e, "sha256")) : "");
-		f->path = strdup(path);
-		f->license = join(lics, ", ");
-		f->evidence = join(json_object_get(e, "evidence"), "; ");
-		rep->nfindings++;
-		if (f->path == NULL || f->license == NULL || f->evidence == NULL)
-			return -1;
-		f->accepted = is_accepted(spec, path, f->sha256);
 	}
 	json_object_set_new(rep->counts, "none", json_integer(w->none));
-	return 0;
+	/* Notices nothing carries any more: out, the indexes renumbered. */
+	if (used < nn) {
+		json_t *kept = json_array();
+		size_t *to = calloc(nn + 1, sizeof(*to));
+		if (kept == NULL || to == NULL) {
+			json_decref(kept);
+			free(to);
+			goto out;
+		}
+		json_array_foreach(w->notices, i, n)
+			if (uses[i] > 0) {
+				to[i] = json_array_size(kept);
+				json_array_append(kept, n);
+			}
+		json_object_foreach(w->files, path, e) {
+			size_t ix = (size_t)json_integer_value(json_array_get(e,
+			    1));
+			/* A new entry: two paths may share one. */
+			json_object_set_new(w->files, path, json_pack("[O, I]",
+			    json_array_get(e, 0), (json_int_t)to[ix]));
+		}
+		free(to);
+		json_decref(w->notices);
+		w->notices = kept;
+	}
+	rc = 0;
+out:
+	free(uses);
+	free(fine);
+	return rc;
 }
 
 /* The recorded section, if it is one this code wrote for this data. */
@@ -383,34 +510,12 @@ usable_section(const json_t *sec, const char *version)
 	    "data")) || strcmp(json_string_value(json_object_get(sec, "data")),
 	    version) != 0 || !json_is_string(json_object_get(sec, "commit")) ||
 	    !json_is_object(json_object_get(sec, "files")) ||
+	    !json_is_array(json_object_get(sec, "notices")) ||
 	    !json_is_object(json_object_get(sec, "skipped")) ||
 	    !json_is_integer(json_object_get(sec, "none")) ||
 	    json_integer_value(json_object_get(sec, "none")) < 0)
 		return NULL;
 	return sec;
-}
-
-/* Indexes the files entries by blob id; entries of the wrong shape go. */
-static int
-index_blobs(struct walk *w)
-{
-	const char *path;
-	json_t *e;
-	void *tmp;
-
-	json_object_foreach_safe(w->files, tmp, path, e) {
-		const char *blob = json_string_value(json_object_get(e, "blob"));
-		if (blob == NULL || !json_is_array(json_object_get(e,
-		    "licenses")) || !json_is_array(json_object_get(e,
-		    "evidence")) || !json_is_string(json_object_get(e,
-		    "sha256"))) {
-			json_object_del(w->files, path);
-			continue;
-		}
-		if (json_object_set(w->by_blob, blob, e) == -1)
-			return -1;
-	}
-	return 0;
 }
 
 struct dsm_error *
@@ -444,36 +549,52 @@ verify_inventory(struct repo_result *r, git_repository *repo,
 	    json_object_get(old, "commit"))) == 0 &&
 	    git_commit_lookup(&old_commit, repo, &old_id) == 0 &&
 	    git_commit_tree(&old_tree, old_commit) == 0) {
-		w.files = json_deep_copy(json_object_get(old, "files"));
-		w.skipped = json_deep_copy(json_object_get(old, "skipped"));
+		/*
+		 * The recorded results are brought up to date in place (no
+		 * copy of a 50,000-file section): the state holds them until
+		 * the new section replaces them, and loses them on failure.
+		 */
+		w.files = json_incref(json_object_get(old, "files"));
+		w.skipped = json_incref(json_object_get(old, "skipped"));
+		w.notices = json_incref(json_object_get(old, "notices"));
 		w.none = json_integer_value(json_object_get(old, "none"));
 		w.by_blob = json_object();
-		if (w.files == NULL || w.skipped == NULL || w.by_blob == NULL ||
-		    index_blobs(&w) == -1)
+		w.by_sha = json_object();
+		if (w.by_blob == NULL || w.by_sha == NULL)
 			goto nomem;
-		rep->incremental = walk_diff(&w, old_tree, tree) == 0;
+		rep->incremental = index_notices(&w) == 0 &&
+		    walk_diff(&w, old_tree, tree) == 0;
+		if (!rep->incremental || w.error != NULL)
+			json_object_del(r->state, "inventory");
 	}
 	if (!rep->incremental) {
 		json_decref(w.files);
 		json_decref(w.skipped);
 		json_decref(w.by_blob);
+		json_decref(w.notices);
+		json_decref(w.by_sha);
 		w.files = json_object();
 		w.skipped = json_object();
 		w.by_blob = json_object();
+		w.notices = json_array();
+		w.by_sha = json_object();
 		w.none = 0;
 		w.read = 0;
-		if (w.files == NULL || w.skipped == NULL || w.by_blob == NULL)
+		w.indexed = 1;	/* an empty index is the whole index */
+		if (w.files == NULL || w.skipped == NULL || w.by_blob == NULL ||
+		    w.notices == NULL || w.by_sha == NULL)
 			goto nomem;
 		walk_tree(&w, tree);
 	}
 out:
 	rep->read = w.read;
 	if (w.error != NULL) {
+		json_object_del(r->state, "inventory");
 		rep->error = util_printf("%s; %s", w.error, VERIFY_DAMAGED_HINT);
 	} else if (summarise(rep, spec, &w) == -1 ||
-	    (rep->section = json_pack("{s:s, s:s, s:I, s:O, s:O}", "data",
-	    version, "commit", hex, "none", w.none, "files", w.files,
-	    "skipped", w.skipped)) == NULL) {
+	    (rep->section = json_pack("{s:s, s:s, s:I, s:O, s:O, s:O}", "data",
+	    version, "commit", hex, "none", w.none, "notices", w.notices,
+	    "files", w.files, "skipped", w.skipped)) == NULL) {
 		goto nomem;
 	}
 	rep->seconds = util_now() - start;
@@ -484,6 +605,8 @@ done:
 	json_decref(w.files);
 	json_decref(w.skipped);
 	json_decref(w.by_blob);
+	json_decref(w.notices);
+	json_decref(w.by_sha);
 	free(w.error);
 	free(version);
 	git_tree_free(tree);

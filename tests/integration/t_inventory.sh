@@ -139,7 +139,18 @@ assert_exit 0 dsm --json sync
 assert_eq true "$(inv DeepSeek-VL2 "['incremental']")" "the inventory after one commit"
 assert_eq 2 "$(inv DeepSeek-VL2 "['read']")" "blobs read after one commit of two files"
 assert_eq 0 "$(inv Janus "['read']")" "blobs read of Janus, unchanged"
+# The state lists each notice once, and only those a file still carries.
+state=$ROOT/.dsmirror/DeepSeek-VL2.json
+notices_used="len(s['inventory']['notices']) == len({f[1] for f in s['inventory']['files'].values()})"
+assert_eq true "$(state_get "$state" "$notices_used")" "notices recorded, each used"
+n_before=$(state_get "$state" "len(s['inventory']['notices'])")
+git -C "$T/work/DeepSeek-VL2" rm -q tagged.py
+push DeepSeek-VL2 "the tagged file gone"
+assert_exit 0 dsm -q sync
+assert_eq true "$(state_get "$state" "$notices_used")" "notices after a file went"
+assert_eq $((n_before - 1)) "$(state_get "$state" "len(s['inventory']['notices'])")" "notices once the only file with one went"
 # ... and gives what a whole walk gives.
+assert_exit 0 dsm --json verify DeepSeek-VL2
 full=$(inv DeepSeek-VL2 "['counts']")
 rm "$ROOT/.dsmirror/DeepSeek-VL2.json"
 assert_exit 0 dsm --json verify DeepSeek-VL2
