@@ -339,105 +339,43 @@ pack_size() {   # total size of a set's upstream packs
 	"$PYTHON" "$BENCH_DIR/report.py" "$W/results.tsv" "$ROUNDS" medium="$N_MEDIUM" small="$N_SMALL"
 } | tee "$RESULTS"
 
-# ---------------------------------------------------------------- verify
+# ---------------------------------------------------------------- the others
 
-# bench/verify.sh: dsmirror verify on mirrors made locally (no server), and
-# Debian's licensee for comparison; its summary is appended to $RESULTS.
-if [ "${BENCH_VERIFY:-1}" = 1 ]; then
+# sub_bench SWITCH SCRIPT RESULTS_VAR [quiet]: unless $SWITCH is 0, runs
+# bench/SCRIPT (its work folder under $W, its summary into the file its
+# RESULTS_VAR names, its own output hidden when quiet) and appends that
+# summary to $RESULTS. Exit 3 of a script means only targets were missed.
+sub_bench() {
+	local switch=$1 script=$2 var=$3 quiet=${4:-} rc=0 out=$W/results-${2%.sh}.txt
+	[ "${!switch:-1}" = 1 ] || return 0
 	say ""
-	rc=0
-	DSMIRROR=$DSMIRROR BENCH_TMP=$W BENCH_VERIFY_RESULTS=$W/results-verify.txt \
-		"$BENCH_DIR/verify.sh" || rc=$?
-	if [ -s "$W/results-verify.txt" ]; then
-		{ echo; cat "$W/results-verify.txt"; } >>"$RESULTS"
+	if [ -n "$quiet" ]; then
+		env DSMIRROR="$DSMIRROR" BENCH_TMP="$W" TMPDIR="$W" "$var=$out" \
+			"$BENCH_DIR/$script" >/dev/null || rc=$?
 	else
-		echo "bench: verify.sh wrote no summary (exit $rc)" >&2
+		env DSMIRROR="$DSMIRROR" BENCH_TMP="$W" TMPDIR="$W" "$var=$out" \
+			"$BENCH_DIR/$script" || rc=$?
 	fi
-	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
-fi
-
-# ---------------------------------------------------------------- fsck
-
-# bench/fsck.sh: dsmirror fsck against git fsck on 4 DeepSeek-sized mirrors;
-# its summary is appended to $RESULTS.
-if [ "${BENCH_FSCK:-1}" = 1 ]; then
-	say ""
-	rc=0
-	DSMIRROR=$DSMIRROR BENCH_TMP=$W BENCH_FSCK_RESULTS=$W/results-fsck.txt \
-		"$BENCH_DIR/fsck.sh" || rc=$?
-	if [ -s "$W/results-fsck.txt" ]; then
-		{ echo; cat "$W/results-fsck.txt"; } >>"$RESULTS"
+	if [ -s "$out" ]; then
+		{ echo; cat "$out"; } >>"$RESULTS"
 	else
-		echo "bench: fsck.sh wrote no summary (exit $rc)" >&2
+		echo "bench: $script wrote no summary (exit $rc)" >&2
 	fi
-	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
-fi
+	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1
+}
 
-# ---------------------------------------------------------------- inventory
-
-# bench/inventory.sh: the tree inventory on the four repos' trees and a
-# generated 50,000-file tree, against licensecheck; its summary is appended.
-if [ "${BENCH_INVENTORY:-1}" = 1 ]; then
-	say ""
-	rc=0
-	DSMIRROR=$DSMIRROR BENCH_TMP=$W BENCH_INV_RESULTS=$W/results-inventory.txt \
-		"$BENCH_DIR/inventory.sh" || rc=$?
-	if [ -s "$W/results-inventory.txt" ]; then
-		{ echo; cat "$W/results-inventory.txt"; } >>"$RESULTS"
-	else
-		echo "bench: inventory.sh wrote no summary (exit $rc)" >&2
-	fi
-	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
-fi
-
-# ---------------------------------------------------------------- releases
-
-# bench/releases.sh: dsmirror releases over 200 repos on the loopback fake of
-# the GitHub API; its summary is appended to $RESULTS.
-if [ "${BENCH_RELEASES:-1}" = 1 ]; then
-	say ""
-	rc=0
-	DSMIRROR=$DSMIRROR TMPDIR=$W BENCH_RELEASES_RESULTS=$W/results-releases.txt \
-		"$BENCH_DIR/releases.sh" || rc=$?
-	if [ -s "$W/results-releases.txt" ]; then
-		{ echo; cat "$W/results-releases.txt"; } >>"$RESULTS"
-	else
-		echo "bench: releases.sh wrote no summary (exit $rc)" >&2
-	fi
-	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
-fi
-
-# ---------------------------------------------------------------- long run
-
-# bench/longrun.sh: hundreds of hourly cycles, dsmirror beside a git mirror of
-# the same upstream; its summary is appended to $RESULTS.
-if [ "${BENCH_LONGRUN:-1}" = 1 ]; then
-	say ""
-	rc=0
-	DSMIRROR=$DSMIRROR TMPDIR=$W BENCH_LONGRUN_RESULTS=$W/results-longrun.txt \
-		"$BENCH_DIR/longrun.sh" >/dev/null || rc=$?
-	if [ -s "$W/results-longrun.txt" ]; then
-		{ echo; cat "$W/results-longrun.txt"; } >>"$RESULTS"
-	else
-		echo "bench: longrun.sh wrote no summary (exit $rc)" >&2
-	fi
-	[ "$rc" = 0 ] || FAILED=1
-fi
-
-# ---------------------------------------------------------------- many refs
-
-# bench/tags.sh: 10,000 tags, dsmirror against git; its summary is appended.
-if [ "${BENCH_TAGS:-1}" = 1 ]; then
-	say ""
-	rc=0
-	DSMIRROR=$DSMIRROR TMPDIR=$W BENCH_TAGS_RESULTS=$W/results-tags.txt \
-		"$BENCH_DIR/tags.sh" >/dev/null || rc=$?
-	if [ -s "$W/results-tags.txt" ]; then
-		{ echo; cat "$W/results-tags.txt"; } >>"$RESULTS"
-	else
-		echo "bench: tags.sh wrote no summary (exit $rc)" >&2
-	fi
-	[ "$rc" = 0 ] || [ "$rc" = 3 ] || FAILED=1   # 3: only targets missed
-fi
+# verify.sh: dsmirror verify on mirrors made locally, and Debian's licensee.
+sub_bench BENCH_VERIFY verify.sh BENCH_VERIFY_RESULTS
+# fsck.sh: dsmirror fsck against git fsck on 4 DeepSeek-sized mirrors.
+sub_bench BENCH_FSCK fsck.sh BENCH_FSCK_RESULTS
+# inventory.sh: the tree inventory on the four repos' trees and a generated
+# 50,000-file tree, against licensecheck.
+sub_bench BENCH_INVENTORY inventory.sh BENCH_INV_RESULTS
+# releases.sh: dsmirror releases over 200 repos on the loopback API fake.
+sub_bench BENCH_RELEASES releases.sh BENCH_RELEASES_RESULTS
+# longrun.sh: hundreds of hourly cycles, beside a git mirror of the same upstream.
+sub_bench BENCH_LONGRUN longrun.sh BENCH_LONGRUN_RESULTS quiet
+# tags.sh: 10,000 tags, dsmirror against git.
+sub_bench BENCH_TAGS tags.sh BENCH_TAGS_RESULTS quiet
 
 [ "$FAILED" = 0 ] || { echo "bench: some runs failed (see above)" >&2; exit 1; }

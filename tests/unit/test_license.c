@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "license.h"
@@ -928,29 +929,29 @@ static const char *const shared_copies[][2] = {
 };
 
 /*
- * Reads the "sha256" values of a mirrors.json text (len bytes) into pins;
- * returns how many.  A plain scan: the file is config.c's to parse.
+ * Reads the "sha256" pins of the license files of a mirrors.json text (len
+ * bytes) into pins (not those of accepted[], which are the fingerprints of
+ * a file's notices); returns how many.
  */
 static size_t
 read_pins(char pins[][LICENSE_SHA256_HEX + 1], const char *text, size_t len)
 {
-	static const char key[] = "\"sha256\"";
-	const char *p = text, *end = text + len, *q;
-	size_t n = 0;
+	json_t *top = json_loadb(text, len, 0, NULL), *repo, *lic;
+	size_t n = 0, i, j;
 
-	while ((q = memmem(p, (size_t)(end - p), key, sizeof(key) - 1)) !=
-	    NULL) {
-		p = q + sizeof(key) - 1;
-		while (p < end && (*p == ' ' || *p == ':' || *p == '\t' ||
-		    *p == '\n' || *p == '\r'))
-			p++;
-		assert_true(end - p > LICENSE_SHA256_HEX + 1 && *p == '"' &&
-		    p[LICENSE_SHA256_HEX + 1] == '"');
-		assert_true(n < PINS_MAX);
-		memcpy(pins[n], p + 1, LICENSE_SHA256_HEX);
-		pins[n++][LICENSE_SHA256_HEX] = '\0';
-		p += LICENSE_SHA256_HEX + 2;
-	}
+	assert_non_null(top);
+	json_array_foreach(json_object_get(top, "repos"), i, repo)
+		json_array_foreach(json_object_get(repo, "licenses"), j, lic) {
+			const char *sha = json_string_value(json_object_get(lic,
+			    "sha256"));
+			if (sha == NULL)
+				continue;
+			assert_int_equal(strlen(sha), LICENSE_SHA256_HEX);
+			assert_true(n < PINS_MAX);
+			memcpy(pins[n], sha, LICENSE_SHA256_HEX + 1);
+			n++;
+		}
+	json_decref(top);
 	return n;
 }
 
