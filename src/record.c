@@ -101,6 +101,8 @@ record_verify_section(const json_t *sec, const char **why)
 	static const struct field fields[] = {
 		{ "checked_at", T_STR },
 		{ "stale", T_BOOL },
+		{ "tree_findings", T_NUM },
+		{ "tree_error", T_STR | T_NULL },
 		{ NULL, 0 },
 	};
 	static const struct field lic_fields[] = {
@@ -243,6 +245,18 @@ update_verify(json_t *state, const struct repo_result *r, const char *now)
 	}
 	sec = list != NULL ? json_pack("{s:s, s:b, s:o}", "checked_at", now,
 	    "stale", result_is_stale(r), "licenses", list) : NULL;
+	/* The tree inventory's verdict, for status: files not accepted. */
+	if (sec != NULL && r->inventory.ran) {
+		json_int_t bad = 0;
+		for (size_t i = 0; i < r->inventory.nfindings; i++)
+			bad += !r->inventory.findings[i].accepted;
+		if (json_object_set_new(sec, "tree_findings",
+		    json_integer(bad)) == -1 || json_object_set_new(sec,
+		    "tree_error", str_or_null(r->inventory.error)) == -1) {
+			json_decref(sec);
+			return -1;
+		}
+	}
 	return sec != NULL ? json_object_set_new(state, "verify", sec) : -1;
 }
 
@@ -343,6 +357,10 @@ record_to_result(struct repo_result *r)
 		if (r->licenses == NULL)
 			goto out;
 		r->verified = 1;
+		/* A tree inventory that failed counts as a license failure. */
+		r->unlisted_failures += json_integer_value(json_object_get(ver,
+		    "tree_findings")) > 0 || json_is_string(json_object_get(ver,
+		    "tree_error"));
 		/*
 		 * A file mirrors.json no longer lists has no spec to report
 		 * under, but a failure recorded for it still counts.

@@ -157,6 +157,15 @@ print_repo(FILE *out, const json_t *s, int width, time_t now)
 		fprintf(out, "; licenses %s%s", all ? "ok" : "FAILED",
 		    json_is_true(json_object_get(ver, "stale")) ? " (stale)" :
 		    "");
+		if (str(ver, "tree_error") != NULL)
+			fputs("; tree DAMAGED", out);
+		else if (json_integer_value(json_object_get(ver,
+		    "tree_findings")) > 0)
+			fprintf(out, "; tree FAILED (%lld file(s) not expected)",
+			    (long long)json_integer_value(json_object_get(ver,
+			    "tree_findings")));
+		else if (json_is_integer(json_object_get(ver, "tree_findings")))
+			fputs("; tree ok", out);
 	}
 	fputc('\n', out);
 	if (str(f, "error") != NULL)

@@ -132,6 +132,8 @@ work DeepSeek-VL2 push -q origin main
 
 # sync records the inventory; the next run reads only the changed blobs.
 assert_exit 0 dsm -q sync
+assert_exit 0 dsm status
+assert_contains "$T/out" "licenses ok; tree ok"
 printf '# SPDX-License-Identifier: MIT\nx = 2\n' >"$T/work/DeepSeek-VL2/tagged.py"
 printf '# changed\n' >>"$T/work/DeepSeek-VL2/plain.py"
 push DeepSeek-VL2 "two files"
@@ -168,4 +170,8 @@ PY
 assert_exit 1 dsm --json verify
 assert_eq null "$(json_get "repo('Janus').get('inventory')")" "Janus without an inventory"
 assert_eq Apache-2.0 "$(inv DeepSeek-VL2 "['expected']")" "code_license"
+# status tells a failing tree from a passing one (exit 1).
+assert_exit 1 dsm -q sync DeepSeek-VL2
+assert_exit 1 dsm status DeepSeek-VL2
+assert_contains "$T/out" "; tree FAILED ("
 fsck_all "$ROOT"
