@@ -73,11 +73,13 @@ static const struct command commands[] = {
 	{ "releases", cmd_releases, "read release and tag metadata from the "
 	    "GitHub API, record\n             what changed (API only)" },
 	{ "verify", cmd_verify, "check each mirror's license files against "
-	    "mirrors.json\n             (no network)" },
+	    "mirrors.json, and every\n             file of the tree for the "
+	    "license it carries (no network)" },
 	{ "status", cmd_status, "each repo from the recorded state: last fetch, "
 	    "head, latest\n             release, license verdicts (no network)" },
-	{ "pin", cmd_pin, "record the license fingerprints into mirrors.json, "
-	    "after a person\n             has reviewed a change" },
+	{ "pin", cmd_pin, "record the license fingerprints, and accept the "
+	    "tree's findings,\n             into mirrors.json, after a person "
+	    "has reviewed a change" },
 	{ "gc", cmd_gc, "consolidate each mirror's packs into one and pack its "
 	    "refs,\n             keeping every object a ref reaches (no "
 	    "network)" },
