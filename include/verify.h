@@ -19,11 +19,14 @@ struct dsm_error *verify_global_init(void);
 
 /*
  * Verifies every licenses[] entry of r->spec in its mirror under root and
- * fills r->licenses (freed by repo_result_clear_licenses()).  Problems with
- * a file or a mirror are verdicts, not errors; returns an error only when
- * out of memory.  Call verify_global_init() first.
+ * fills r->licenses (freed by repo_result_clear_licenses()); with tree, and
+ * unless the repo's "inventory" is false, also r->inventory, the licenses
+ * of every file of the tree (verify_tree.c).  Problems with a file or a
+ * mirror are verdicts, not errors; returns an error only when out of
+ * memory.  Call verify_global_init() first.
  */
-struct dsm_error *verify_repo(struct repo_result *r, const char *root);
+struct dsm_error *verify_repo(struct repo_result *r, const char *root,
+    int tree);
 
 /*
  * Sets *out to the branch the mirror's HEAD names ("main"), which the

@@ -202,7 +202,8 @@ verify_step(struct run *run, int all)
 		struct repo_result *r = &run->repos[i];
 		if (!all && !checked(r))
 			continue;
-		if ((err = verify_repo(r, run->cfg->root)) != NULL)
+		/* The tree inventory is verify's, not the warnings'. */
+		if ((err = verify_repo(r, run->cfg->root, all)) != NULL)
 			return err;
 	}
 	return NULL;

@@ -313,7 +313,7 @@ verify_global_init(void)
 }
 
 struct dsm_error *
-verify_repo(struct repo_result *r, const char *root)
+verify_repo(struct repo_result *r, const char *root, int tree)
 {
 	const struct repo_spec *spec = r->spec;
 	struct dsm_error *err = NULL;
@@ -364,7 +364,7 @@ verify_repo(struct repo_result *r, const char *root)
 	}
 	for (size_t i = 0; i < spec->nlicenses && err == NULL; i++)
 		err = verify_file(&r->licenses[i], repo, tip);
-	if (err == NULL && spec->inventory)
+	if (err == NULL && tree && spec->inventory)
 		err = verify_inventory(r, repo, tip);
 done:
 	git_commit_free(tip);
