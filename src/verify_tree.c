@@ -71,27 +71,38 @@ data_version(void)
 	    LICENSE_NORM_VERSION, license_data_version());
 }
 
-/* Indexes the files entries by blob id; entries of the wrong shape go. */
+/*
+ * Whether every recorded files entry has its shape, [blob id, an index
+ * into notices]: a hand edit makes the whole record useless.
+ */
+static int
+files_ok(const struct walk *w)
+{
+	const char *path;
+	json_t *e;
+
+	json_object_foreach(w->files, path, e) {
+		json_t *ix = json_array_get(e, 1);
+		if (json_array_size(e) != 2 ||
+		    json_string_value(json_array_get(e, 0)) == NULL ||
+		    !json_is_integer(ix) || json_integer_value(ix) < 0 ||
+		    (size_t)json_integer_value(ix) >= json_array_size(w->notices))
+			return 0;
+	}
+	return 1;
+}
+
+/* Indexes the files entries by blob id (checked: check_files()). */
 static int
 index_blobs(struct walk *w)
 {
 	const char *path;
 	json_t *e;
-	void *tmp;
 
-	json_object_foreach_safe(w->files, tmp, path, e) {
-		const char *blob = json_string_value(json_array_get(e, 0));
-		if (blob == NULL || json_array_size(e) != 2 ||
-		    !json_is_integer(json_array_get(e, 1)) ||
-		    json_integer_value(json_array_get(e, 1)) < 0 ||
-		    (size_t)json_integer_value(json_array_get(e, 1)) >=
-		    json_array_size(w->notices)) {
-			json_object_del(w->files, path);
-			continue;
-		}
-		if (json_object_set(w->by_blob, blob, e) == -1)
+	json_object_foreach(w->files, path, e)
+		if (json_object_set(w->by_blob, json_string_value(
+		    json_array_get(e, 0)), e) == -1)
 			return -1;
-	}
 	w->indexed = 1;
 	return 0;
 }
@@ -562,7 +573,7 @@ verify_inventory(struct repo_result *r, git_repository *repo,
 		w.by_sha = json_object();
 		if (w.by_blob == NULL || w.by_sha == NULL)
 			goto nomem;
-		rep->incremental = index_notices(&w) == 0 &&
+		rep->incremental = index_notices(&w) == 0 && files_ok(&w) &&
 		    walk_diff(&w, old_tree, tree) == 0;
 		if (!rep->incremental || w.error != NULL)
 			json_object_del(r->state, "inventory");

@@ -159,6 +159,22 @@ assert_exit 0 dsm --json verify DeepSeek-VL2
 assert_eq false "$(inv DeepSeek-VL2 "['incremental']")" "without a recorded inventory"
 assert_eq "$full" "$(inv DeepSeek-VL2 "['counts']")" "counts of a whole walk and of the incremental one"
 
+# A recorded inventory edited by hand (an index past the notices, an entry
+# of another shape) is not used: a whole walk, the same counts.
+assert_exit 0 dsm -q sync
+"$PYTHON" - "$state" <<-'PY'
+	import json, sys
+	s = json.load(open(sys.argv[1]))
+	files = s["inventory"]["files"]
+	paths = sorted(files)
+	files[paths[0]] = [files[paths[0]][0], 99999]
+	files[paths[1]] = {"blob": "x"}
+	json.dump(s, open(sys.argv[1], "w"))
+PY
+assert_exit 0 dsm --json verify DeepSeek-VL2
+assert_eq false "$(inv DeepSeek-VL2 "['incremental']")" "a hand-edited inventory"
+assert_eq "$full" "$(inv DeepSeek-VL2 "['counts']")" "counts after a hand-edited inventory"
+
 # "inventory": false leaves it out; "code_license" names another license.
 "$PYTHON" - "$CONFIG" <<-'PY'
 	import json, sys
