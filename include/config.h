@@ -22,6 +22,7 @@
 #define CONFIG_MAX_REFS		16		/* ref patterns per repo */
 #define CONFIG_MAX_PATH		1024		/* a license file's path */
 #define CONFIG_MAX_ACCEPTED	10000		/* accepted inventory findings */
+#define CONFIG_MAX_ACCEPTED_LICENSE 1200	/* bytes of one's licenses */
 #define CONFIG_DEFAULT_ROOT	"mirrors"
 #define CONFIG_DEFAULT_API	"https://api.github.com"
 
@@ -88,6 +89,13 @@ const struct repo_spec *config_find(const struct config *cfg,
 
 /* Frees cfg; NULL is allowed. */
 void config_free(struct config *cfg);
+
+/*
+ * Why an accepted[] entry of path and license would not load (the rules
+ * config_load() holds it to), or NULL when it would: pin refuses to write
+ * what it could not read back.
+ */
+const char *config_check_accepted(const char *path, const char *license);
 
 /* Returns whether name is a valid repo name (never a path). */
 int config_name_is_valid(const char *name);

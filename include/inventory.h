@@ -55,6 +55,12 @@ struct inv_file {
 int inventory_is_license_name(const char *path);
 
 /*
+ * What of path inventory_scan() looks at (a license file's name, a
+ * minified script's): two paths of one class scan the same bytes the same.
+ */
+int inventory_path_class(const char *path);
+
+/*
  * Scans one file: path (for its name) and its first len bytes, of size in
  * all (len < size: only the start was read; a license file needs all of
  * it, up to INV_FILE_MAX).  Fills *out, which the caller frees with

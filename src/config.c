@@ -442,6 +442,20 @@ check_license_name(const char *s)
 	return NULL;
 }
 
+const char *
+config_check_accepted(const char *path, const char *license)
+{
+	const char *why;
+
+	if (strlen(path) > CONFIG_MAX_PATH)
+		return "its path is longer than mirrors.json takes";
+	if ((why = check_license_path(path)) != NULL)
+		return why;
+	if (strlen(license) > CONFIG_MAX_ACCEPTED_LICENSE)
+		return "its licenses are longer than mirrors.json takes";
+	return check_license_name(license);
+}
+
 static struct dsm_error *
 load_accepted(struct ctx *c, json_t *obj, struct accepted_spec *a)
 {
@@ -452,8 +466,8 @@ load_accepted(struct ctx *c, json_t *obj, struct accepted_spec *a)
 	if ((err = check_keys(c, obj, accepted_keys)) != NULL ||
 	    (err = get_string(c, obj, "path", 1, CONFIG_MAX_PATH,
 	    check_license_path, &a->path)) != NULL ||
-	    (err = get_string(c, obj, "license", 1, 200, check_license_name,
-	    &a->license)) != NULL ||
+	    (err = get_string(c, obj, "license", 1, CONFIG_MAX_ACCEPTED_LICENSE,
+	    check_license_name, &a->license)) != NULL ||
 	    (err = get_string(c, obj, "sha256", 1, 64, check_sha256,
 	    &a->sha256)) != NULL)
 		return err;

@@ -121,24 +121,61 @@ evidence(const char *s, size_t n)
 	return strdup(out);
 }
 
+/*
+ * A license as a tag wrote it, made safe to report and to pin: printable
+ * ASCII but '"' ('?' for any other byte), spaces squeezed; "unknown" when
+ * nothing is left, and "NONE" (SPDX's word) for "none", which the counts
+ * use for files without a notice.
+ */
+static char *
+license_name(const char *s, size_t n)
+{
+	char *out = malloc(n + 8), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t') {
+			if (o > out && o[-1] != ' ')
+				*o++ = ' ';
+		} else {
+			*o++ = c > 0x20 && c < 0x7f && c != '"' ? (char)c : '?';
+		}
+	}
+	while (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	if (o == out)
+		strcpy(out, "unknown");
+	else if (strcasecmp(out, "none") == 0)
+		strcpy(out, "NONE");
+	return out;
+}
+
 static int
 add_notice(struct inv_file *f, const char *license, size_t lic_len,
     const char *line, size_t line_len)
 {
 	struct inv_notice *n;
+	char *name = license_name(license, lic_len);
 
+	if (name == NULL)
+		return -1;
 	/* The same license twice from one file is one notice. */
 	for (size_t i = 0; i < f->n; i++)
-		if (strlen(f->notices[i].license) == lic_len &&
-		    memcmp(f->notices[i].license, license, lic_len) == 0)
+		if (strcmp(f->notices[i].license, name) == 0) {
+			free(name);
 			return 0;
+		}
 	if (f->n == INV_NOTICES_MAX) {
 		f->more = 1;
+		free(name);
 		return 0;
 	}
 	n = &f->notices[f->n];
-	if ((n->license = strndup(license, lic_len)) == NULL ||
-	    (n->evidence = evidence(line, line_len)) == NULL) {
+	n->license = name;
+	if ((n->evidence = evidence(line, line_len)) == NULL) {
 		free(n->license);
 		n->license = NULL;
 		return -1;
@@ -237,6 +274,8 @@ struct memo {
 	size_t len;
 	const char *id;		/* classification: the license, or NULL */
 	unsigned line;
+	int weak;		/* "unknown" only for speaking of a license:
+				   none when the paragraph has a tag */
 	char sha256[LICENSE_SHA256_HEX + 1]; /* fingerprint */
 };
 
@@ -293,6 +332,7 @@ classify_paragraph(struct scan *sc, int tagged)
 	size_t n = sc->para.len;
 	struct license_result mit;
 	unsigned line = 0;
+	int weak = 0;
 	long at;
 
 	if (n == 0 || sc->nomem)
@@ -304,6 +344,8 @@ classify_paragraph(struct scan *sc, int tagged)
 	int hit;
 	struct memo *m = memo_slot(memo_classify, t, n, &hit);
 	if (hit) {
+		if (m->weak && tagged)
+			return;	/* the tag says it */
 		id = m->id;
 		line = m->line;
 		goto found;
@@ -332,6 +374,7 @@ classify_paragraph(struct scan *sc, int tagged)
 			license_result_free(&mit);
 			return;
 		}
+		weak = why == NULL;
 		id = "unknown";
 		at = why != NULL ? find_ci(t, n, "permission") :
 		    find_ci(t, n, "licen");
@@ -347,6 +390,7 @@ classify_paragraph(struct scan *sc, int tagged)
 	memo_keep(m, t, n);
 	m->id = id;
 	m->line = line;
+	m->weak = weak;
 found:
 	if (id != NULL) {
 		const char *s = t, *e;
@@ -409,6 +453,28 @@ take_line(struct scan *sc, const char *s, size_t n, int *tagged)
 
 enum style { S_NONE, S_LINE, S_BLOCK, S_DOC, S_HTML };
 
+/* Whether s (after a '#') is a C preprocessor directive, not a comment. */
+static int
+is_directive(const char *s, size_t n)
+{
+	static const char *const words[] = { "include", "define", "undef",
+	    "if", "ifdef", "ifndef", "elif", "else", "endif", "pragma",
+	    "import", "error", "warning", "line" };
+	size_t i = 0, w;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	for (w = i; w < n && s[w] >= 'a' && s[w] <= 'z'; w++)
+		;
+	if (w == i || (w < n && (isalnum((unsigned char)s[w]) || s[w] == '_')))
+		return 0;
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (strlen(words[k]) == w - i && memcmp(s + i, words[k],
+		    w - i) == 0)
+			return 1;
+	return 0;
+}
+
 /* The comment marker a line starts with, and the text after it. */
 static enum style
 line_start(const char *s, size_t n, size_t *skip, const char **close)
@@ -420,7 +486,9 @@ line_start(const char *s, size_t n, size_t *skip, const char **close)
 		i++;
 	if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') {
 		i += 2;
-		while (i < n && (s[i] == '*' || s[i] == '!'))
+		/* "/" "**" margins, but not the star of a closing star-slash. */
+		while (i < n && (s[i] == '!' || (s[i] == '*' && !(i + 1 < n &&
+		    s[i + 1] == '/'))))
 			i++;
 		*skip = i;
 		*close = "*/";
@@ -449,6 +517,8 @@ line_start(const char *s, size_t n, size_t *skip, const char **close)
 		*skip = i;
 		return S_LINE;
 	}
+	if (i < n && s[i] == '#' && is_directive(s + i + 1, n - i - 1))
+		return S_NONE;	/* #include, #define, ...: code */
 	if (i < n && (s[i] == '#' || s[i] == ';' || s[i] == '%')) {
 		char c = s[i];
 		while (i < n && s[i] == c)
@@ -574,6 +644,15 @@ scan_spdx_tags(struct scan *sc, const char *head, size_t len)
 	}
 }
 
+int
+inventory_path_class(const char *path)
+{
+	return inventory_is_license_name(path) | (ends_with(path, ".min.js") ||
+	    ends_with(path, ".min.css") || ends_with(path, ".min.mjs")) << 1 |
+	    (ends_with(path, ".js") || ends_with(path, ".css") ||
+	    ends_with(path, ".mjs")) << 2;
+}
+
 static int
 is_minified(const char *path, const char *head, size_t len)
 {
@@ -638,10 +717,12 @@ inventory_scan(struct inv_file *out, const char *path, const void *data,
 		struct memo *m = memo_slot(memo_print, sc.print.s,
 		    sc.print.len, &hit);
 		if (!hit) {
-			if (license_fingerprint(m->sha256, sc.print.s,
+			char sha[LICENSE_SHA256_HEX + 1];
+			if (license_fingerprint(sha, sc.print.s,
 			    sc.print.len) == -1)
 				goto nomem;
 			memo_keep(m, sc.print.s, sc.print.len);
+			memcpy(m->sha256, sha, sizeof(sha));
 		}
 		memcpy(out->sha256, m->sha256, sizeof(out->sha256));
 	}
@@ -702,7 +783,7 @@ keyword(struct expr *x, const char *kw)
 {
 	size_t n = word(x);
 
-	if (n == strlen(kw) && strncasecmp(x->p, kw, n) == 0) {
+	if (n == strlen(kw) && strncmp(x->p, kw, n) == 0) {
 		x->p += n;
 		return 1;
 	}
@@ -733,12 +814,15 @@ parse_with(struct expr *x)
 			x->p++;
 	} else {
 		n = word(x);
-		if (n == 0 || (n == 3 && (strncasecmp(x->p, "AND", 3) == 0 ||
-		    strncasecmp(x->p, "OR ", 3) == 0))) {
+		/* An operator where an id belongs. */
+		if (n == 0 || (n == 3 && strncmp(x->p, "AND", 3) == 0) ||
+		    (n == 2 && strncmp(x->p, "OR", 2) == 0) || (n == 4 &&
+		    strncmp(x->p, "WITH", 4) == 0)) {
 			x->bad = 1;
 			return 0;
 		}
-		ok = n == strlen(x->id) && strncmp(x->p, x->id, n) == 0;
+		/* SPDX ids are case-insensitive, the operators are not. */
+		ok = n == strlen(x->id) && strncasecmp(x->p, x->id, n) == 0;
 		x->p += n;
 	}
 	if (keyword(x, "WITH")) {

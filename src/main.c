@@ -497,6 +497,19 @@ pin_refusals(const struct run *run)
 			    l->detail != NULL ? l->detail : ""));
 			refused++;
 		}
+		for (size_t j = 0; j < r->inventory.nfindings; j++) {
+			const struct inv_finding *f = &r->inventory.findings[j];
+			const char *why = config_check_accepted(f->path,
+			    f->license);
+			if (why == NULL)
+				continue;
+			fprintf(stderr, "%s: %s: cannot be accepted: %s; "
+			    "rename the file upstream, or set \"inventory\": "
+			    "false\n", util_sanitize(name, sizeof(name),
+			    r->spec->name), util_sanitize(path, sizeof(path),
+			    f->path), why);
+			refused++;
+		}
 		if (r->inventory.error != NULL) {
 			fprintf(stderr, "%s: inventory: %s\n",
 			    util_sanitize(name, sizeof(name), r->spec->name),

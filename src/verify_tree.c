@@ -63,6 +63,54 @@ walk_fail(struct walk *w, const char *what, const char *path)
 	w->error = util_printf("%s %s: %s", what, path, safe);
 }
 
+/* Whether s is valid UTF-8 (what jansson takes for a key). */
+static int
+is_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 :
+		    (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		if (n == 0 || (n == 2 && *p < 0xc2))
+			return 0;
+		for (size_t k = 1; k < n; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return 0;
+		if ((n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed &&
+		    p[1] >= 0xa0))) || (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) ||
+		    p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90))))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/*
+ * The path as the state and the reports hold it: itself when it is UTF-8,
+ * else with each byte that is not written \xHH (git allows any bytes in a
+ * name; JSON keys are UTF-8).  The caller frees it; NULL: out of memory.
+ */
+static char *
+json_path(const char *raw)
+{
+	char *out, *o;
+
+	if (is_utf8(raw))
+		return strdup(raw);
+	if ((out = malloc(strlen(raw) * 4 + 1)) == NULL)
+		return NULL;
+	o = out;
+	for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
+		if (*p < 0x80)
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "\\x%02x", *p);
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The data version the recorded results hold for. */
 static char *
 data_version(void)
@@ -92,17 +140,30 @@ files_ok(const struct walk *w)
 	return 1;
 }
 
-/* Indexes the files entries by blob id (checked: check_files()). */
+/*
+ * The index key of a blob at path: its id and what of the path the scan
+ * looks at (a copy named LICENSE, or x.min.js, scans otherwise).
+ */
+static void
+blob_key(char key[GIT_OID_HEXSZ + 4], const char *hex, const char *path)
+{
+	snprintf(key, GIT_OID_HEXSZ + 4, "%.*s:%d", GIT_OID_HEXSZ, hex,
+	    inventory_path_class(path));
+}
+
+/* Indexes the files entries by blob key (checked: files_ok()). */
 static int
 index_blobs(struct walk *w)
 {
+	char key[GIT_OID_HEXSZ + 4];
 	const char *path;
 	json_t *e;
 
-	json_object_foreach(w->files, path, e)
-		if (json_object_set(w->by_blob, json_string_value(
-		    json_array_get(e, 0)), e) == -1)
+	json_object_foreach(w->files, path, e) {
+		blob_key(key, json_string_value(json_array_get(e, 0)), path);
+		if (json_object_set(w->by_blob, key, e) == -1)
 			return -1;
+	}
 	w->indexed = 1;
 	return 0;
 }
@@ -137,8 +198,14 @@ notice_index(struct walk *w, const struct inv_file *f)
 	lics = json_array();
 	ev = json_array();
 	for (size_t k = 0; k < f->n; k++) {
-		json_array_append_new(lics, json_string(f->notices[k].license));
-		json_array_append_new(ev, json_string(f->notices[k].evidence));
+		/* Both are printable ASCII (inventory.h): never refused. */
+		if (json_array_append_new(lics, json_string(
+		    f->notices[k].license)) == -1 || json_array_append_new(ev,
+		    json_string(f->notices[k].evidence)) == -1) {
+			json_decref(lics);
+			json_decref(ev);
+			return -1;
+		}
 	}
 	n = json_pack("{s:o, s:o, s:s}", "licenses", lics, "evidence", ev,
 	    "sha256", f->sha256);
@@ -148,11 +215,15 @@ notice_index(struct walk *w, const struct inv_file *f)
 	return i;
 }
 
-/* Reads and scans one blob at path (a regular file of the tree). */
+/*
+ * Reads and scans one blob: raw, its path in the tree (what the scan looks
+ * at), recorded as path (json_path()).
+ */
 static void
-scan_blob(struct walk *w, const char *path, const git_oid *id, int added)
+scan_named(struct walk *w, const char *raw, const char *path,
+    const git_oid *id, int added)
 {
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[GIT_OID_HEXSZ + 1], key[GIT_OID_HEXSZ + 4];
 	git_odb *odb = NULL;
 	git_blob *blob = NULL;
 	git_object_t type;
@@ -169,7 +240,8 @@ scan_blob(struct walk *w, const char *path, const git_oid *id, int added)
 		walk_fail(w, "out of memory at", path);
 		return;
 	}
-	if ((hit = json_object_get(w->by_blob, hex)) != NULL) {
+	blob_key(key, hex, raw);
+	if ((hit = json_object_get(w->by_blob, key)) != NULL) {
 		if (json_object_set(w->files, path, hit) == -1)
 			walk_fail(w, "cannot record", path);
 		return;
@@ -191,8 +263,8 @@ scan_blob(struct walk *w, const char *path, const git_oid *id, int added)
 	}
 	w->read++;
 	len = (size_t)git_blob_rawsize(blob);
-	if (inventory_scan(&f, path, git_blob_rawcontent(blob),
-	    inventory_is_license_name(path) || len < INV_HEAD_MAX ? len :
+	if (inventory_scan(&f, raw, git_blob_rawcontent(blob),
+	    inventory_is_license_name(raw) || len < INV_HEAD_MAX ? len :
 	    INV_HEAD_MAX, len) == -1) {
 		git_blob_free(blob);
 		walk_fail(w, "out of memory at", path);
@@ -208,13 +280,26 @@ scan_blob(struct walk *w, const char *path, const git_oid *id, int added)
 		json_int_t i = notice_index(w, &f);
 		json_t *e = i >= 0 ? json_pack("[s, I]", hex, i) : NULL;
 		if (e == NULL || json_object_set(w->files, path, e) == -1 ||
-		    json_object_set(w->by_blob, hex, e) == -1)
+		    json_object_set(w->by_blob, key, e) == -1)
 			walk_fail(w, "out of memory at", path);
 		json_decref(e);
 	}
 	inventory_file_free(&f);
 }
 
+/* Reads and scans one blob at raw (a regular file of the tree). */
+static void
+scan_blob(struct walk *w, const char *raw, const git_oid *id, int added)
+{
+	char *path = json_path(raw);
+
+	if (path == NULL) {
+		walk_fail(w, "out of memory at", "a path");
+		return;
+	}
+	scan_named(w, raw, path, id, added);
+	free(path);
+}
 static int
 is_file(git_filemode_t mode)
 {
@@ -262,16 +347,20 @@ walk_tree(struct walk *w, git_tree *root)
 			walk_fail(w, "out of memory at", fr->prefix);
 			continue;
 		}
-		if (strlen(path) > INV_MAX_PATH) {
+		if (strlen(path) > INV_MAX_PATH || (git_tree_entry_type(e) ==
+		    GIT_OBJECT_TREE && depth + 1 > INV_MAX_DEPTH)) {
+			/* Too deep, or too long a name: counted, not read. */
+			char *key = json_path(path);
+			if (key == NULL || json_object_set_new(w->skipped, key,
+			    json_string("deep")) == -1)
+				walk_fail(w, "out of memory at", fr->prefix);
+			free(key);
 			free(path);
 			continue;
 		}
 		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
 			git_tree *sub;
-			if (depth + 1 > INV_MAX_DEPTH) {
-				json_object_set_new(w->skipped, path,
-				    json_string("deep"));
-			} else if (git_tree_lookup(&sub, w->repo,
+			if (git_tree_lookup(&sub, w->repo,
 			    git_tree_entry_id(e)) < 0) {
 				walk_fail(w, "cannot read the folder", path);
 			} else {
@@ -302,46 +391,70 @@ path_depth(const char *path)
 	return d;
 }
 
-/* The file at path leaves the inventory (deleted, or about to change). */
+/* The file at raw leaves the inventory (deleted, or about to change). */
 static void
-forget(struct walk *w, const char *path, git_filemode_t mode)
+forget(struct walk *w, const char *raw, git_filemode_t mode)
 {
+	char *path = json_path(raw);
+
+	if (path == NULL) {
+		walk_fail(w, "out of memory at", "a path");
+		return;
+	}
 	if (json_object_get(w->files, path) != NULL)
 		json_object_del(w->files, path);
 	else if (json_object_get(w->skipped, path) != NULL)
 		json_object_del(w->skipped, path);
 	else if (is_file(mode) && w->none > 0)
 		w->none--;
+	free(path);
+}
+
+/* Whether a diff's path is one the whole walk does not read one by one. */
+static int
+out_of_bounds(const char *path)
+{
+	return path_depth(path) >= INV_MAX_DEPTH || strlen(path) > INV_MAX_PATH;
 }
 
 /*
  * Brings the recorded results from old_tree up to tree: only the paths
- * that differ.  Returns 0, or -1 when the diff cannot be made (the caller
- * then walks the whole tree).
+ * that differ.  Returns 0, or -1 when the diff cannot be made or names a
+ * path past the walk's bounds, which the whole walk counts by folder (the
+ * caller then walks the whole tree).
  */
 static int
 walk_diff(struct walk *w, git_tree *old_tree, git_tree *tree)
 {
 	git_diff_options opts;
 	git_diff *diff;
+	size_t n;
+	int added = 0;
 
 	if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0)
 		return -1;
 	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
 	if (git_diff_tree_to_tree(&diff, w->repo, old_tree, tree, &opts) < 0)
 		return -1;
-	for (size_t i = 0; i < git_diff_num_deltas(diff) && w->error == NULL;
-	    i++) {
+	n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (out_of_bounds(d->old_file.path) ||
+		    out_of_bounds(d->new_file.path)) {
+			git_diff_free(diff);
+			return -1;
+		}
+		added |= d->status == GIT_DELTA_ADDED;
+	}
+	/* Before any file goes: a rename's new path may sort after its old. */
+	if (added && !w->indexed && index_blobs(w) == -1)
+		walk_fail(w, "out of memory at", "the index");
+	for (size_t i = 0; i < n && w->error == NULL; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		if (d->status != GIT_DELTA_ADDED)
 			forget(w, d->old_file.path, d->old_file.mode);
-		if (d->status == GIT_DELTA_DELETED ||
-		    !is_file(d->new_file.mode))
-			continue;
-		if (path_depth(d->new_file.path) > INV_MAX_DEPTH)
-			json_object_set_new(w->skipped, d->new_file.path,
-			    json_string("deep"));
-		else if (strlen(d->new_file.path) <= INV_MAX_PATH)
+		if (d->status != GIT_DELTA_DELETED &&
+		    is_file(d->new_file.mode))
 			scan_blob(w, d->new_file.path, &d->new_file.id,
 			    d->status == GIT_DELTA_ADDED);
 	}
@@ -440,7 +553,9 @@ summarise(struct inventory_report *rep, const struct repo_spec *spec,
 	/* Each notice once: is it the code's license? */
 	json_array_foreach(w->notices, i, n) {
 		size_t k;
-		fine[i] = rep->expected != NULL;
+		/* No license at all is no proof of the expected one. */
+		fine[i] = rep->expected != NULL &&
+		    json_array_size(json_object_get(n, "licenses")) > 0;
 		json_array_foreach(json_object_get(n, "licenses"), k, v)
 			if (rep->expected == NULL || json_string_value(v) ==
 			    NULL || !inventory_allows(json_string_value(v),

@@ -244,7 +244,10 @@ test_expressions(void **state)
 		{ "(MIT OR GPL-2.0-only) AND Apache-2.0", 0 },
 		{ "MIT WITH Some-exception", 0 },
 		{ "GPL-2.0-only WITH Classpath-exception-2.0 OR MIT", 1 },
-		{ "mit", 0 }, { "MIT OR", 0 }, { "OR MIT", 0 }, { "(MIT", 0 },
+		{ "mit", 1 }, { "MIT or Apache-2.0", 0 },
+		{ "Apache-2.0 OR mit", 1 }, { "MIT and MIT", 0 },
+		{ "AND", 0 }, { "OR", 0 }, { "WITH", 0 }, { "MIT OR OR", 0 },
+		{ "MIT OR", 0 }, { "OR MIT", 0 }, { "(MIT", 0 },
 		{ "MIT)", 0 }, { "", 0 }, { "MIT garbage", 0 },
 		{ "((((((((((((((((((((((((((((((((((((MIT))))))))))))))))))))"
 		  "))))))))))))))))", 0 },
@@ -541,6 +544,56 @@ test_fingerprints(void **state)
 	assert_string_not_equal(license_data_version(), "unavailable");
 }
 
+/* What the review of the first version found (each failed then). */
+static void
+test_review_cases(void **state)
+{
+	char *mit = with_copyright(MIT_BODY);
+	char *c = commented(mit, "/*\n", " * ", " */\n#include \"license.h\"\n"
+	    "#define LICENSE_H 1\n");
+	struct inv_file f;
+
+	(void)state;
+	/* A tag in invalid UTF-8 is still a license, printable. */
+	scan(&f, "a.py", "# SPDX-License-Identifier: GPL-3.0-only \xe9\n");
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.notices[0].license, "GPL-3.0-only ?");
+	inventory_file_free(&f);
+	/* A tag's tab or quote never reaches mirrors.json as such. */
+	scan(&f, "a.py", "# License: Foo\t(see \"NOTES\")\n");
+	assert_string_equal(f.notices[0].license, "Foo (see ?NOTES?)");
+	inventory_file_free(&f);
+	/* "none" is SPDX's NONE, not the count of files without notice. */
+	scan(&f, "a.py", "# SPDX-License-Identifier: none\n");
+	assert_string_equal(f.notices[0].license, "NONE");
+	inventory_file_free(&f);
+	/* The preprocessor is code, not a comment. */
+	expect("a.c", c, "MIT");
+	expect("a.h", "#ifndef A_H\n#define A_H /* the license */\n", "");
+	/* A banner's closing star-slash closes it. */
+	expect("a.c", "/****/\nint license_count;\n/* licensed */\n", "");
+	expect("a.c", "/**/\nint x; // license\n", "");
+	/* The memo: a tagged paragraph after an untagged one of its words. */
+	inventory_forget();
+	expect("a.py", "# This file's license is below.\nx = 1\n", "unknown");
+	expect("b.py", "# This file's license is below.\n# SPDX-License-"
+	    "Identifier: MIT\nx = 1\n", "MIT");
+	inventory_forget();
+	expect("b.py", "# This file's license is below.\n# SPDX-License-"
+	    "Identifier: MIT\nx = 1\n", "MIT");
+	expect("a.py", "# This file's license is below.\nx = 1\n", "unknown");
+	/* Path classes: a copy under another kind of name scans otherwise. */
+	assert_int_not_equal(inventory_path_class("a.js"),
+	    inventory_path_class("a.min.js"));
+	assert_int_not_equal(inventory_path_class("x/COPYING"),
+	    inventory_path_class("x/copy.txt"));
+	assert_int_equal(inventory_path_class("a.py"),
+	    inventory_path_class("b/c.py"));
+	free(c);
+	free(mit);
+	inventory_forget();
+}
+
 int
 main(void)
 {
@@ -555,6 +608,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_real_trees),
 		cmocka_unit_test(test_fingerprints),
+		cmocka_unit_test(test_review_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
