@@ -76,6 +76,7 @@ assert_exit 0 dsm pin
 assert_contains "$T/out" "every fingerprint was already pinned"
 
 # Upstream adds a GPL-3.0 header in a subfolder: exit 1 naming the path.
+# (VL2 alone from here on, but where Janus is the point: valgrind's time.)
 mkdir -p "$T/work/DeepSeek-VL2/third_party/gplcode"
 {
 	printf '/*\n * Copyright (C) 2024 Someone\n *\n'
@@ -92,29 +93,29 @@ mkdir -p "$T/work/DeepSeek-VL2/third_party/gplcode"
 	printf '#include <stdio.h>\n'
 } >"$T/work/DeepSeek-VL2/third_party/gplcode/util.c"
 push DeepSeek-VL2 "a GPL file"
-assert_exit 0 dsm -q fetch
-assert_exit 1 dsm --json verify
+assert_exit 0 dsm -q fetch DeepSeek-VL2
+assert_exit 1 dsm --json verify DeepSeek-VL2
 assert_eq GPL-3.0-or-later "$(finding DeepSeek-VL2 third_party/gplcode/util.c "['license']")" "the GPL file"
 assert_eq not-expected "$(finding DeepSeek-VL2 third_party/gplcode/util.c "['verdict']")" "the GPL file's verdict"
-assert_exit 1 dsm verify
+assert_exit 1 dsm verify DeepSeek-VL2
 assert_contains "$T/err" "not-expected  third_party/gplcode/util.c: GPL-3.0-or-later"
-assert_exit 0 dsm -q pin
-assert_exit 0 dsm verify
+assert_exit 0 dsm -q pin DeepSeek-VL2
+assert_exit 0 dsm verify DeepSeek-VL2
 
 # New files under MIT, or with no notice, pass; a near-miss MIT header (a
 # restriction added) does not.
 cp "$T/work/Janus/janus/models/projector.py" "$T/work/DeepSeek-VL2/new_mit.py"
 printf 'print("no notice")\n' >"$T/work/DeepSeek-VL2/plain.py"
 push DeepSeek-VL2 "new files"
-assert_exit 0 dsm -q fetch
-assert_exit 0 dsm verify
+assert_exit 0 dsm -q fetch DeepSeek-VL2
+assert_exit 0 dsm verify DeepSeek-VL2
 {
 	sed -n '/^# Copyright/,/^# CONNECTION WITH/p' "$T/work/Janus/janus/models/projector.py"
 	printf '# The Software may not be used for military purposes.\n\nimport os\n'
 } >"$T/work/DeepSeek-VL2/nearmiss.py"
 push DeepSeek-VL2 "a near miss"
-assert_exit 0 dsm -q fetch
-assert_exit 1 dsm --json verify
+assert_exit 0 dsm -q fetch DeepSeek-VL2
+assert_exit 1 dsm --json verify DeepSeek-VL2
 assert_eq unknown "$(finding DeepSeek-VL2 nearmiss.py "['license']")" "a near-miss MIT header"
 assert_eq not-expected "$(finding DeepSeek-VL2 nearmiss.py "['verdict']")" "its verdict"
 git -C "$T/work/DeepSeek-VL2" rm -q nearmiss.py
@@ -124,8 +125,8 @@ push DeepSeek-VL2 "no near miss"
 sed -i 's/Version 2.0 (the "License");/Version 2.0 (the "License"), with an extra term;/' \
 	"$T/work/DeepSeek-VL2/deepseek_vl2/models/modeling_deepseek.py"
 push DeepSeek-VL2 "a header changed"
-assert_exit 0 dsm -q fetch
-assert_exit 1 dsm --json verify
+assert_exit 0 dsm -q fetch DeepSeek-VL2
+assert_exit 1 dsm --json verify DeepSeek-VL2
 assert_eq not-expected "$(finding DeepSeek-VL2 deepseek_vl2/models/modeling_deepseek.py "['verdict']")" "a changed accepted file"
 git -C "$T/work/DeepSeek-VL2" revert --no-edit HEAD >/dev/null
 work DeepSeek-VL2 push -q origin main
