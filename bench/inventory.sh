@@ -10,7 +10,7 @@
 #                                                         target <= 100 ms
 #   against Debian's licensecheck -r on a checkout of the same tree: the four
 #     repos, and a generated tree of BENCH_INV_LC_FILES files (default 1,000;
-#     licensecheck takes ~40 ms a file), whole `dsmirror verify` runs (process
+#     licensecheck takes 20-40 ms a file), whole `dsmirror verify` runs (process
 #     start included) against whole licensecheck runs     target >= 50x
 #     (without licensecheck: skipped, and said; apt-get install licensecheck)
 # Medians of BENCH_INV_ROUNDS rounds (default 5), the two tools back to back.
