@@ -42,7 +42,8 @@ SRCS = src/config.c src/error.c src/github.c src/http.c src/jsonpos.c \
        src/state.c src/util.c src/verify.c src/worker.c \
        src/http_rules.c src/url.c src/preserve.c src/recover.c src/haves.c \
        src/maint.c src/packed.c src/fsck.c src/license_spdx.c src/spdx_data.c \
-       src/inventory.c src/verify_tree.c
+       src/inventory.c src/verify_tree.c src/lsrefs.c src/localrefs.c \
+       src/fastpath.c
 MAIN = src/main.c
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 
@@ -51,7 +52,7 @@ UNIT_TESTS = tests/unit/test_config tests/unit/test_http tests/unit/test_license
              tests/unit/test_result tests/unit/test_state \
              tests/unit/test_record tests/unit/test_pin \
              tests/unit/test_report tests/unit/test_run tests/unit/test_url \
-             tests/unit/test_inventory
+             tests/unit/test_inventory tests/unit/test_lsrefs
 UNIT_BINS  = $(UNIT_TESTS:tests/unit/%=$(BUILD)/unit/%)
 UNIT_UTIL  = tests/unit/unit_util.c
 

@@ -72,13 +72,25 @@ char *mirror_path(const char *root, const char *name);
 
 /*
  * Initialises libgit2 for fetching in this process: network streams whose
- * connects, reads and writes wait at most timeout seconds (netstream.h),
- * and TLS trusts the CA certificates in the file cacert (NULL: the
- * system's).  Returns NULL or an error.
- * Call once per process, before mirror_fetch(), and never in a process
- * that will fork workers.
+ * connects, reads and writes wait at most timeout seconds (netstream.h).
+ * Returns NULL or an error.  Call once per process, before
+ * mirror_repo_init(), and never in a process that will fork workers (its
+ * TLS random state would be the children's too).
  */
-struct dsm_error *mirror_global_init(int timeout, const char *cacert);
+struct dsm_error *mirror_global_init(int timeout);
+
+/* libgit2 reads this CA bundle when it starts (Debian's build). */
+#define MIRROR_DEFAULT_CA	"/etc/ssl/certs/ca-certificates.crt"
+
+/*
+ * Readies the process for the next repo, whose upstream is url: forgets
+ * what the repo before left in process-wide state (the first host of the
+ * redirect check, the fsync option a clone turns off), and makes TLS trust
+ * the CA certificates in the file cacert (NULL: the system's).  The bundle
+ * is parsed once per process, and only for an https URL; not at all when
+ * it is the file libgit2 loaded when it started.
+ */
+struct dsm_error *mirror_repo_init(const char *url, const char *cacert);
 
 /*
  * Clones the mirror of opts->spec when it does not exist, else updates it.

@@ -24,4 +24,11 @@
  */
 struct dsm_error *netstream_register(int timeout);
 
+/*
+ * Forgets the host of the first connection, which every later one must
+ * match (a redirect to another host is refused): call between two repos
+ * fetched by one process.
+ */
+void netstream_reset(void);
+
 #endif

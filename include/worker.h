@@ -1,14 +1,19 @@
 /*
- * worker.h - fetch many mirrors at once, one worker process per repo.
+ * worker.h - fetch many mirrors at once, in worker processes.
  *
- * Each repo is fetched by a child process that runs mirror_fetch() and
- * reports progress and its result over a pipe.  Processes, not threads:
+ * Up to opts->jobs child processes live for the run, each initialising
+ * libgit2 once; the parent hands each an index of results[] at a time over
+ * a pipe, and the child runs mirror_fetch() (or mirror_fsck()) for that
+ * repo and reports progress and its result over another.  Processes, not
+ * threads:
  *  - a stalled transfer is stopped for real: libgit2 1.5 has no timeout and
  *    calls no callback while a read blocks, so the parent kills a worker
  *    that has reported nothing for opts->timeout seconds (a kill is safe at
  *    any moment, see mirror.h);
  *  - libgit2 state is never shared: one repository object per process;
- *  - a crash in one repo's fetch cannot take the others down.
+ *  - a crash in one repo's fetch cannot take the others down: a worker
+ *    killed or dead is reported for its repo, and a new one takes its
+ *    slot for the next repo.
  */
 #ifndef DSM_WORKER_H
 #define DSM_WORKER_H
@@ -42,6 +47,10 @@ struct worker_opts {
 	void *payload;
 	/* When it becomes non-zero, workers are stopped and no more start. */
 	volatile sig_atomic_t *stop;
+	const char *skip;		/* skip[i] non-zero: results[i].fetch is
+					   final already (fastpath.h); or NULL */
+	size_t *started;		/* set to the worker processes started,
+					   or NULL */
 };
 
 /*

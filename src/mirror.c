@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -1291,7 +1292,7 @@ mirror_path(const char *root, const char *name)
 }
 
 struct dsm_error *
-mirror_global_init(int timeout, const char *cacert)
+mirror_global_init(int timeout)
 {
 	struct dsm_error *err;
 
@@ -1301,18 +1302,50 @@ mirror_global_init(int timeout, const char *cacert)
 	if ((err = netstream_register(timeout)) != NULL)
 		return err;
 	/*
-	 * Objects, packs and refs reach the disk before they are used, and
-	 * every object read is checked against its id (a flipped bit is
+	 * Every object read is checked against its id (a flipped bit is
 	 * damage found, never history believed).
 	 */
-	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0 ||
-	    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1) < 0)
+	if (git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1) < 0)
 		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot set libgit2 "
 		    "options");
-	/* Replaces the system's CAs, as curl's CAINFO does for the API. */
-	if (cacert != NULL &&
-	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, cacert, NULL) < 0)
+	return NULL;
+}
+
+/* Whether the files a and b are one file. */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+struct dsm_error *
+mirror_repo_init(const char *url, const char *cacert)
+{
+	static char *loaded;	/* the bundle set already, or NULL */
+
+	git_error_clear();
+	netstream_reset();
+	/* Objects, packs and refs reach the disk before they are used. */
+	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0)
+		return mirror_git_fail(DSM_ERR_SYSTEM, "cannot set libgit2 "
+		    "options");
+	/*
+	 * Replaces the system's CAs, as curl's CAINFO does for the API.  The
+	 * parse of a bundle (mbedTLS, every certificate) costs more than a
+	 * no-op update: done once, and only when TLS is to be spoken.
+	 */
+	if (cacert == NULL || strncasecmp(url, "https://", 8) != 0 ||
+	    (loaded != NULL && strcmp(loaded, cacert) == 0) ||
+	    (loaded == NULL && same_file(cacert, MIRROR_DEFAULT_CA)))
+		return NULL;
+	if (git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, cacert, NULL) < 0)
 		return mirror_git_fail(DSM_ERR_SYSTEM, cacert);
+	free(loaded);
+	if ((loaded = strdup(cacert)) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	return NULL;
 }
 

@@ -39,8 +39,9 @@ struct netstream {
 static int stream_timeout = 120;
 
 /*
- * The host and port of this process's first connection.  A worker fetches
- * one repository, so every later connection must go there too: one that
+ * The host and port of the first connection of the repo being fetched
+ * (netstream_reset() forgets them between repos).  Every later connection
+ * of that fetch must go there too: one that
  * does not follows a redirect to another host, which dsmirror refuses (a
  * mirror's source is the URL in mirrors.json, not wherever the server
  * points).  Behind a proxy every connection goes to the proxy, so the
@@ -246,4 +247,12 @@ netstream_register(int timeout)
 		return dsm_error_new(DSM_ERR_SYSTEM,
 		    "cannot register the network stream");
 	return NULL;
+}
+
+void
+netstream_reset(void)
+{
+	free(first_host);
+	free(first_port);
+	first_host = first_port = NULL;
 }

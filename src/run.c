@@ -8,6 +8,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
+#include "fastpath.h"
 #include "github.h"
 #include "lock.h"
 #include "maint.h"
@@ -123,17 +124,45 @@ on_tick(void *payload)
 	progress_tick(((struct display *)payload)->progress);
 }
 
-/* Fetches the repos in worker processes, with live progress if asked. */
+/*
+ * Fetches the repos: those a ref listing shows unchanged in this process
+ * (fastpath.h), the others in worker processes; with live progress if
+ * asked.
+ */
 static struct dsm_error *
 fetch_step(struct run *run, const struct run_opts *opts)
 {
 	struct display display = { NULL };
-	struct dsm_error *err;
+	struct fastpath_stats fstats = { 0 };
+	struct dsm_error *err = NULL;
+	size_t started = 0, left = run->n;
+	char *served;
 
 	if ((err = recover_root(run->cfg->root)) != NULL)
 		return err;
+	if ((served = calloc(run->n + 1, 1)) == NULL)
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	display.progress = progress_new(opts->progress_out, run->repos, run->n,
 	    opts->progress);
+	/*
+	 * fsck reads every object: nothing a listing could spare it.  The
+	 * tests compare the fast path's reports with the workers' own.
+	 */
+	if (!(opts->steps & RUN_FSCK) &&
+	    getenv("DSMIRROR_TEST_NO_FASTPATH") == NULL) {
+		struct fastpath_opts fopts = {
+			.root = run->cfg->root,
+			.cacert = opts->cacert,
+			.jobs = opts->jobs < 1 ? 1 : opts->jobs,
+			.timeout = opts->timeout,
+			.trace = opts->trace,
+			.on_done = on_done,
+			.payload = &display,
+			.stop = opts->stop,
+		};
+		err = fastpath_run(run->repos, run->n, served, &fopts, &fstats);
+		left -= fstats.served;
+	}
 	struct worker_opts wopts = {
 		.root = run->cfg->root,
 		.cacert = opts->cacert,
@@ -146,9 +175,16 @@ fetch_step(struct run *run, const struct run_opts *opts)
 		.on_tick = on_tick,
 		.payload = &display,
 		.stop = opts->stop,
+		.skip = served,
+		.started = &started,
 	};
-	err = worker_fetch_all(run->repos, run->n, &wopts);
+	if (err == NULL)
+		err = worker_fetch_all(run->repos, run->n, &wopts);
+	if (err == NULL && opts->trace != NULL)
+		fprintf(opts->trace, "workers: %zu started for %zu repos\n",
+		    started, left);
 	progress_finish(display.progress);
+	free(served);
 	return err;
 }
 

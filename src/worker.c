@@ -33,10 +33,14 @@
 #define WORKER_TICK_MS		100
 #define WORKER_READ_SIZE	65536
 
+/* No repo: an idle worker waiting for one. */
+#define NO_REPO		((size_t)-1)
+
 struct slot {
 	pid_t pid;
-	int fd;
-	size_t index;
+	int fd;			/* what the worker writes */
+	int cmd;		/* where the parent writes the repos to do */
+	size_t index;		/* the repo it is on, or NO_REPO */
 	double last_heard;
 	int timed_out;
 	int local;		/* maintaining: not watched for silence */
@@ -48,9 +52,11 @@ struct slot {
 
 struct pool {
 	struct repo_result *results;
+	size_t n;
 	const struct worker_opts *opts;
 	struct slot slots[WORKER_MAX_JOBS];
-	size_t active;
+	size_t active;		/* processes alive */
+	size_t started;		/* processes started in the run */
 };
 
 /* Writes all of buf to fd; returns -1 when the parent is gone. */
@@ -96,8 +102,9 @@ child_progress(const struct fetch_progress *p, void *payload)
 	    (json_int_t)p->received_bytes));
 }
 
-static void __attribute__((noreturn))
-child_main(int fd, pid_t parent, const struct worker_opts *opts,
+/* Fetches (or checks) one repo in the worker and sends its result. */
+static void
+child_repo(int fd, const struct worker_opts *opts,
     const struct repo_result *r)
 {
 	const json_t *rec = json_object_get(json_object_get(r->state, "fetch"),
@@ -108,16 +115,8 @@ child_main(int fd, pid_t parent, const struct worker_opts *opts,
 	struct fsck_report frep = { 0 };
 	struct dsm_error *err;
 
-	/* A worker never outlives the run that started it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
-
-	err = mirror_global_init((int)opts->timeout, opts->cacert);
+	/* What the repo before may have left in the process's state. */
+	err = mirror_repo_init(r->spec->url, opts->cacert);
 	if (err == NULL && opts->fsck) {
 		if ((err = mirror_fsck(&frep, &rep, &mopts)) != NULL) {
 			fsck_report_clear(&frep);
@@ -129,7 +128,9 @@ child_main(int fd, pid_t parent, const struct worker_opts *opts,
 		send_line(fd, json_pack("{s:o, s:o}", "fetch",
 		    fetch_report_to_json(&rep), "fsck",
 		    fsck_report_to_json(&frep)));
-		_exit(0);
+		fetch_report_clear(&rep);
+		fsck_report_clear(&frep);
+		return;
 	}
 	if (err == NULL)
 		err = mirror_fetch(&rep, &mopts);
@@ -140,45 +141,138 @@ child_main(int fd, pid_t parent, const struct worker_opts *opts,
 		dsm_error_free(err);
 	}
 	send_line(fd, json_pack("{s:o}", "fetch", fetch_report_to_json(&rep)));
+	fetch_report_clear(&rep);
+}
+
+/* Reads the next repo index from cmd; returns -1 at end of file. */
+static int
+next_repo(int cmd, size_t n, size_t *index)
+{
+	char line[32];
+	size_t len = 0;
+
+	while (len < sizeof(line) - 1) {
+		ssize_t k = read(cmd, line + len, 1);
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	char *end;
+	unsigned long long v = strtoull(line, &end, 10);
+	if (len == 0 || *end != '\0' || v >= n)
+		return -1;
+	*index = (size_t)v;
+	return 0;
+}
+
+/*
+ * A worker: one libgit2 initialisation, then each repo the parent names
+ * on cmd (its index, a line), until the parent closes cmd.
+ */
+static void __attribute__((noreturn))
+child_main(int fd, int cmd, pid_t parent, const struct worker_opts *opts,
+    const struct repo_result *results, size_t n)
+{
+	struct dsm_error *err;
+	size_t index;
+
+	/* A worker never outlives the run that started it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+
+	err = mirror_global_init((int)opts->timeout);
+	while (next_repo(cmd, n, &index) == 0) {
+		if (err != NULL) {
+			struct fetch_report rep = { .result = FETCH_ERROR };
+			rep.error = strdup(err->msg);
+			send_line(fd, json_pack("{s:o}", "fetch",
+			    fetch_report_to_json(&rep)));
+			fetch_report_clear(&rep);
+			continue;
+		}
+		child_repo(fd, opts, &results[index]);
+	}
 	/* _exit: the parent's stdio buffers are not ours to flush. */
 	_exit(0);
 }
 
+/* Starts the worker of slot, idle until it is given a repo. */
 static struct dsm_error *
-spawn(struct pool *pool, struct slot *slot, size_t index)
+spawn(struct pool *pool, struct slot *slot)
 {
-	const struct repo_spec *spec = pool->results[index].spec;
 	pid_t parent = getpid();
-	int fds[2];
+	int fds[2], cmd[2];
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create "
-		    "a pipe for %s", spec->name);
+		    "a pipe for a worker");
+	if (pipe2(cmd, O_CLOEXEC) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create "
+		    "a pipe for a worker");
+	}
 	fflush(NULL);
 	slot->pid = fork();
 	if (slot->pid == -1) {
 		close(fds[0]);
 		close(fds[1]);
+		close(cmd[0]);
+		close(cmd[1]);
 		return dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot start "
-		    "a worker for %s", spec->name);
+		    "a worker");
 	}
 	if (slot->pid == 0) {
 		close(fds[0]);
-		for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
-			if (pool->slots[i].pid > 0 && pool->slots[i].fd >= 0)
+		close(cmd[1]);
+		/* The others' pipes: a worker must see its own end of file. */
+		for (size_t i = 0; i < WORKER_MAX_JOBS; i++) {
+			if (&pool->slots[i] == slot || pool->slots[i].pid <= 0)
+				continue;
+			if (pool->slots[i].fd >= 0)
 				close(pool->slots[i].fd);
-		child_main(fds[1], parent, pool->opts, &pool->results[index]);
+			if (pool->slots[i].cmd >= 0)
+				close(pool->slots[i].cmd);
+		}
+		child_main(fds[1], cmd[0], parent, pool->opts, pool->results,
+		    pool->n);
 	}
 	close(fds[1]);
+	close(cmd[0]);
 	slot->fd = fds[0];
+	slot->cmd = cmd[1];
+	slot->index = NO_REPO;
+	slot->len = 0;
+	pool->active++;
+	pool->started++;
+	return NULL;
+}
+
+/* Gives the idle worker of slot the repo results[index]. */
+static int
+assign(struct pool *pool, struct slot *slot, size_t index)
+{
+	char line[32];
+	int len = snprintf(line, sizeof(line), "%zu\n", index);
+
 	slot->index = index;
 	slot->last_heard = util_now();
 	slot->timed_out = 0;
 	slot->local = 0;
 	slot->got_result = 0;
-	slot->len = 0;
-	pool->active++;
-	return NULL;
+	(void)pool;
+	/* A worker gone meanwhile: its end of file tells, reap() reports. */
+	return write_all(slot->cmd, line, (size_t)len);
 }
 
 static void
@@ -203,11 +297,15 @@ static void
 handle_line(struct pool *pool, struct slot *slot, const char *line,
     size_t len)
 {
-	struct repo_result *r = &pool->results[slot->index];
 	const struct worker_opts *opts = pool->opts;
+	struct repo_result *r;
 	json_error_t jerr;
 	json_t *msg, *v;
 
+	/* Between two repos a worker has nothing to say. */
+	if (slot->index == NO_REPO)
+		return;
+	r = &pool->results[slot->index];
 	msg = json_loadb(line, len, 0, &jerr);
 	if (msg == NULL)
 		return;
@@ -240,6 +338,10 @@ handle_line(struct pool *pool, struct slot *slot, const char *line,
 		    fsck_report_from_json(&r->fsck, v) == -1)
 			set_error(&r->fetch, "worker sent a malformed report");
 		slot->got_result = 1;
+		/* The repo is done; the worker waits for the next one. */
+		if (opts->on_done != NULL)
+			opts->on_done(slot->index, opts->payload);
+		slot->index = NO_REPO;
 	}
 	json_decref(msg);
 }
@@ -282,42 +384,44 @@ stopping(const struct pool *pool)
 	return pool->opts->stop != NULL && *pool->opts->stop;
 }
 
+/* The worker of slot has ended (or is to end): reports its repo, if any. */
 static void
 reap(struct pool *pool, struct slot *slot)
 {
-	struct fetch_report *f = &pool->results[slot->index].fetch;
+	size_t index = slot->index;
 	int status = 0;
 
 	close(slot->fd);
 	slot->fd = -1;
-	/* Without its result the worker has no business going on. */
-	if (!slot->got_result)
+	if (slot->cmd >= 0)
+		close(slot->cmd);
+	slot->cmd = -1;
+	/* In the middle of a repo, the worker has no business going on. */
+	if (index != NO_REPO)
 		kill(slot->pid, SIGKILL);
 	while (waitpid(slot->pid, &status, 0) == -1 && errno == EINTR)
 		;
-	/* A result that arrived with the kill still counts. */
-	if (!slot->got_result) {
-		/* Stopped, or silent too long: clean up after it now. */
-		recover_mirror(pool->opts->root,
-		    pool->results[slot->index].spec->name);
-		if (slot->timed_out)
-			set_error(f, "no progress for %.0f s: transfer aborted "
-			    "(--timeout)", pool->opts->timeout);
-		else if (stopping(pool))
-			set_error(f, "interrupted");
-		else if (WIFSIGNALED(status))
-			set_error(f, "worker killed by signal %d",
-			    WTERMSIG(status));
-		else
-			set_error(f, "worker exited with status %d and no "
-			    "result", WEXITSTATUS(status));
-	}
 	slot->pid = 0;
+	slot->index = NO_REPO;
 	pool->active--;
+	if (index == NO_REPO)
+		return;
+	struct fetch_report *f = &pool->results[index].fetch;
+	/* Stopped, or silent too long: clean up after it now. */
+	recover_mirror(pool->opts->root, pool->results[index].spec->name);
+	if (slot->timed_out)
+		set_error(f, "no progress for %.0f s: transfer aborted "
+		    "(--timeout)", pool->opts->timeout);
+	else if (stopping(pool))
+		set_error(f, "interrupted");
+	else if (WIFSIGNALED(status))
+		set_error(f, "worker killed by signal %d", WTERMSIG(status));
+	else
+		set_error(f, "worker exited with status %d and no result",
+		    WEXITSTATUS(status));
 	if (pool->opts->on_done != NULL)
-		pool->opts->on_done(slot->index, pool->opts->payload);
+		pool->opts->on_done(index, pool->opts->payload);
 }
-
 
 /* Waits for output or silence; kills the silent and the interrupted. */
 static void
@@ -332,14 +436,16 @@ wait_round(struct pool *pool)
 		struct slot *s = &pool->slots[i];
 		if (s->pid <= 0)
 			continue;
-		double left = s->local ? wait :
-		    s->last_heard + pool->opts->timeout - now;
-		if (!s->timed_out && (left <= 0 || stopping(pool))) {
-			s->timed_out = !stopping(pool);
-			kill(s->pid, SIGKILL);
+		if (s->index != NO_REPO) {
+			double left = s->local ? wait :
+			    s->last_heard + pool->opts->timeout - now;
+			if (!s->timed_out && (left <= 0 || stopping(pool))) {
+				s->timed_out = !stopping(pool);
+				kill(s->pid, SIGKILL);
+			}
+			if (left > 0 && left < wait)
+				wait = left;
 		}
-		if (left > 0 && left < wait)
-			wait = left;
 		pfd[n].fd = s->fd;
 		pfd[n].events = POLLIN;
 		who[n++] = s;
@@ -351,27 +457,47 @@ wait_round(struct pool *pool)
 			reap(pool, who[i]);
 }
 
+/* The next repo to fetch from next on (not served already), or n. */
+static size_t
+next_todo(const struct pool *pool, size_t next)
+{
+	const char *skip = pool->opts->skip;
+
+	while (next < pool->n && skip != NULL && skip[next])
+		next++;
+	return next;
+}
+
 struct dsm_error *
 worker_fetch_all(struct repo_result *results, size_t n,
     const struct worker_opts *opts)
 {
-	struct pool pool = { .results = results, .opts = opts };
+	struct pool pool = { .results = results, .n = n, .opts = opts };
 	struct dsm_error *err = NULL;
-	size_t next = 0;
+	size_t next = next_todo(&pool, 0);
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs > WORKER_MAX_JOBS ?
 	    WORKER_MAX_JOBS : opts->jobs;
 
 	for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
-		pool.slots[i].fd = -1;
-	while ((next < n && !stopping(&pool)) || pool.active > 0) {
-		while (err == NULL && next < n && !stopping(&pool) &&
-		    pool.active < (size_t)jobs) {
-			struct slot *free_slot = NULL;
-			for (size_t i = 0; i < WORKER_MAX_JOBS && !free_slot; i++)
-				if (pool.slots[i].pid == 0)
-					free_slot = &pool.slots[i];
-			if ((err = spawn(&pool, free_slot, next)) == NULL)
-				next++;
+		pool.slots[i].fd = pool.slots[i].cmd = -1;
+	while (pool.active > 0 || (next < n && !stopping(&pool) &&
+	    err == NULL)) {
+		for (int i = 0; i < jobs; i++) {
+			struct slot *s = &pool.slots[i];
+			if (s->pid > 0 && s->index != NO_REPO)
+				continue;
+			if (next >= n || stopping(&pool) || err != NULL) {
+				/* Nothing more to do: an idle worker ends. */
+				if (s->pid > 0 && s->cmd >= 0) {
+					close(s->cmd);
+					s->cmd = -1;
+				}
+				continue;
+			}
+			if (s->pid <= 0 && (err = spawn(&pool, s)) != NULL)
+				break;
+			assign(&pool, s, next);
+			next = next_todo(&pool, next + 1);
 		}
 		if (err != NULL && pool.active == 0)
 			break;
@@ -381,8 +507,10 @@ worker_fetch_all(struct repo_result *results, size_t n,
 	}
 	for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
 		free(pool.slots[i].buf);
+	if (opts->started != NULL)
+		*opts->started = pool.started;
 	/* Repos never started (interrupted, or no process): say so. */
-	for (; next < n; next++)
+	for (; next < n; next = next_todo(&pool, next + 1))
 		set_error(&results[next].fetch, "%s", err != NULL ?
 		    err->msg : "interrupted");
 	/* Killed workers may leave temporary clones; no worker runs now. */

@@ -142,8 +142,14 @@ free_port() {
 # GIT_SERVER_KBPS=N caps each connection at N kB/s, to make a big transfer
 # last long enough to be interrupted. GIT_SERVER_CGI=PROGRAM serves through
 # PROGRAM instead of git-http-backend (corrupt_backend_start uses it).
+# GIT_SERVER_V0=1 makes the server speak protocol v0 only, whatever the client
+# asks; GIT_SERVER_CONF adds lines to lighttpd's configuration. The access log
+# ends each line with the client's port (one port: one connection) and the
+# Git-Protocol header it sent.
 git_server_start() {
-	local port=${GIT_PORT:-$(free_port)} conf=$T/lighttpd.conf
+	local port=${GIT_PORT:-$(free_port)} conf=$T/lighttpd.conf v0=
+	[ -z "${GIT_SERVER_V0:-}" ] || v0='"GIT_PROTOCOL" => "version=0",'
+
 	GIT_ACCESS_LOG=$T/lighttpd-access.log
 	mkdir -p "$T/www"
 	cat >"$conf" <<-EOF
@@ -155,11 +161,14 @@ git_server_start() {
 		server.stream-response-body = 1
 		server.modules = ( "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog" )
 		accesslog.filename = "$GIT_ACCESS_LOG"
+		accesslog.format = "%h %V %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" port=%{remote}p proto=\"%{Git-Protocol}i\""
 		alias.url = ( "/" => "${GIT_SERVER_CGI:-$(git --exec-path)/git-http-backend}/" )
 		cgi.assign = ( "" => "" )
 		setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$T/upstream",
+		                           $v0
 		                           "GIT_HTTP_EXPORT_ALL" => "1" )
 		connection.kbytes-per-second = ${GIT_SERVER_KBPS:-0}
+		${GIT_SERVER_CONF:-}
 	EOF
 	: >"$T/lighttpd-error.log"
 	spawn lighttpd -D -f "$conf" </dev/null

@@ -104,8 +104,17 @@ work_commit r1
 work r1 push -q origin main
 CURL_CA_BUNDLE=$CA_PEM assert_exit 0 dsm --json fetch
 assert_eq updated "$(fetch_field r1 result)" "update with CURL_CA_BUNDLE"
-SSL_CERT_FILE=$CA_PEM assert_exit 0 dsm --json fetch
+SSL_CERT_FILE=$CA_PEM assert_exit 0 dsm -v --json fetch
 assert_eq unchanged "$(fetch_field r1 result)" "no-op with SSL_CERT_FILE"
+# That no-op was the fast path's (libcurl), over TLS with the same CA.
+assert_contains "$T/err" "fast path: r1: unchanged"
+assert_exit 0 dsm -v --cacert "$CA_PEM" fetch
+assert_contains "$T/err" "fast path: r1: unchanged"
+# Without the CA, the fast path's listing fails too: the worker refuses.
+assert_exit 3 dsm -v fetch
+assert_contains "$T/err" "fast path: r1: to a worker: "
+assert_contains "$T/err" "workers: 1 started for 1 repos"
+grep -qF certificate "$T/out" "$T/err" || fail "no certificate error: $(cat "$T/out" "$T/err")"
 
 # An existing mirror is not touched when the certificate is refused.
 work_commit r1

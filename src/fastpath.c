@@ -1,0 +1,611 @@
+/*
+ * fastpath.c - the unchanged fetch decided with one ref listing per repo,
+ * in the parent, with libcurl (see fastpath.h).
+ *
+ * Each repo goes through: eligible (an http(s) URL, a mirror in the state a
+ * finished update leaves) -> GET info/refs with "Git-Protocol: version=2"
+ * -> a v2 server: POST an ls-refs command; a v0 server: its advertisement
+ * is the listing -> judged: unchanged (served here) or left to a worker,
+ * with the reason for -v.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "fastpath.h"
+#include "localrefs.h"
+#include "lsrefs.h"
+#include "mirror.h"
+#include "recover.h"
+#include "url.h"
+#include "util.h"
+
+/* A listing larger than this is left to libgit2. */
+#define FAST_MAX_BODY	(64u * 1024 * 1024)
+#define FAST_POLL_MS	100
+#define FAST_AGENT	"git/2.0 (dsmirror " DSMIRROR_VERSION ")"
+
+enum stage {
+	ST_OUT,		/* left to a worker, or served: done here */
+	ST_GET,		/* the advertisement to ask for */
+	ST_GETTING,
+	ST_POST,	/* the ls-refs command to send */
+	ST_POSTING,
+};
+
+struct repo {
+	struct repo_result *r;
+	size_t index;
+	enum stage stage;
+	char host[URL_MAX_HOST + URL_MAX_SCHEME + 16];	/* scheme://host:port */
+	char *base;		/* the URL, without a trailing '/' */
+	CURL *easy;
+	struct curl_slist *headers;
+	char *request;		/* the ls-refs command */
+	size_t request_len;
+	char *body;
+	size_t len, cap;
+	int too_big;
+	int v2;
+	struct listing up;
+	struct listing local;
+	struct local_odb odb;
+	const char *why;	/* left to a worker: why */
+	char whybuf[320];
+	double start;
+};
+
+struct fast {
+	const struct fastpath_opts *opts;
+	struct fastpath_stats *stats;
+	CURLM *multi;
+	struct repo *v;
+	size_t n;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+static void
+trace(const struct fast *fp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+trace(const struct fast *fp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fp->opts->trace == NULL)
+		return;
+	va_start(ap, fmt);
+	fputs("fast path: ", fp->opts->trace);
+	vfprintf(fp->opts->trace, fmt, ap);
+	fputc('\n', fp->opts->trace);
+	va_end(ap);
+}
+
+/* Leaves q to a worker, saying why. */
+static void
+leave(struct fast *fp, struct repo *q, const char *why)
+{
+	char safe[320];
+
+	if (why != q->whybuf)
+		snprintf(q->whybuf, sizeof(q->whybuf), "%s", why);
+	q->why = q->whybuf;
+	q->stage = ST_OUT;
+	trace(fp, "%s: to a worker: %s", q->r->spec->name,
+	    util_sanitize(safe, sizeof(safe), q->whybuf));
+}
+
+/* Whether a git configuration libgit2 reads may name a proxy. */
+static int
+proxy_configured(const char *mirror)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	char *files[5] = { NULL };
+	int yes = 0;
+
+	files[0] = strdup("/etc/gitconfig");
+	files[1] = home != NULL ? util_path_join(home, ".gitconfig") : NULL;
+	files[2] = xdg != NULL && *xdg != '\0' ? util_path_join(xdg,
+	    "git/config") : home != NULL ? util_path_join(home,
+	    ".config/git/config") : NULL;
+	files[3] = util_path_join(mirror, "config");
+	for (size_t i = 0; i < 4 && !yes; i++) {
+		FILE *f = files[i] != NULL ? fopen(files[i], "r") : NULL;
+		char line[4096];
+		while (f != NULL && !yes && fgets(line, sizeof(line), f) != NULL)
+			yes = strcasestr(line, "proxy") != NULL ||
+			    strcasestr(line, "include") != NULL;
+		if (f != NULL)
+			fclose(f);
+	}
+	for (size_t i = 0; i < 4; i++)
+		free(files[i]);
+	return yes;
+}
+
+/* The proxy libgit2's GIT_PROXY_AUTO takes from the environment, or "". */
+static const char *
+env_proxy(const char *scheme)
+{
+	const char *https[] = { "https_proxy", "HTTPS_PROXY" };
+	const char *http[] = { "http_proxy", "HTTP_PROXY" };
+	const char **names = strcmp(scheme, "https") == 0 ? https : http;
+
+	for (int i = 0; i < 2; i++)
+		if (getenv(names[i]) != NULL && *getenv(names[i]) != '\0')
+			return getenv(names[i]);
+	return "";
+}
+
+static const char *
+env_noproxy(void)
+{
+	if (getenv("no_proxy") != NULL)
+		return getenv("no_proxy");
+	return getenv("NO_PROXY") != NULL ? getenv("NO_PROXY") : "";
+}
+
+/* Whether q can be listed here; reads its mirror.  Else leaves it. */
+static void
+prepare(struct fast *fp, struct repo *q)
+{
+	const struct repo_spec *spec = q->r->spec;
+	char *path = mirror_path(fp->opts->root, spec->name);
+	struct dsm_error *err;
+	struct url u;
+	struct stat st;
+	size_t len;
+
+	q->start = util_now();
+	if (path == NULL) {
+		leave(fp, q, "out of memory");
+		return;
+	}
+	if (url_parse(&u, spec->url) != NULL || (strcmp(u.scheme, "http") != 0
+	    && strcmp(u.scheme, "https") != 0) || u.userinfo ||
+	    strpbrk(spec->url, "?#") != NULL) {
+		leave(fp, q, "not an http(s) URL");
+		goto done;
+	}
+	/* mbedTLS (libgit2) matches DNS names only; OpenSSL would take it. */
+	if (strcmp(u.scheme, "https") == 0 && (u.host[0] == '[' ||
+	    strspn(u.host, "0123456789.") == strlen(u.host))) {
+		leave(fp, q, "an https URL with an IP address");
+		goto done;
+	}
+	for (size_t i = 0; i < spec->nrefs; i++)
+		if (!lsrefs_pattern_ok(spec->refs[i])) {
+			leave(fp, q, "a refs pattern the fast path does not "
+			    "read");
+			goto done;
+		}
+	if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		leave(fp, q, "no mirror yet");
+		goto done;
+	}
+	if ((err = recover_check_owner(path, &st)) != NULL) {
+		dsm_error_free(err);
+		leave(fp, q, "the mirror has another owner");
+		goto done;
+	}
+	/* Known before any request: the mirror's identity is a worker's. */
+	const char *was = json_string_value(json_object_get(json_object_get(
+	    q->r->state, "fetch"), "url"));
+	if (was != NULL && strcmp(was, spec->url) != 0) {
+		leave(fp, q, "the url changed");
+		goto done;
+	}
+	if (proxy_configured(path)) {
+		leave(fp, q, "a git configuration may name a proxy");
+		goto done;
+	}
+	if ((q->why = localrefs_read(path, &q->local, &q->odb, q->whybuf,
+	    sizeof(q->whybuf))) != NULL) {
+		leave(fp, q, q->whybuf);
+		goto done;
+	}
+	snprintf(q->host, sizeof(q->host), "%s://%s:%d", u.scheme, u.host,
+	    u.port);
+	len = strlen(spec->url);
+	if (len > 0 && spec->url[len - 1] == '/')
+		len--;
+	if ((q->base = strndup(spec->url, len)) == NULL) {
+		leave(fp, q, "out of memory");
+		goto done;
+	}
+	q->stage = ST_GET;
+done:
+	free(path);
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *payload)
+{
+	struct repo *q = payload;
+	size_t n = size * nmemb;
+
+	if (n > FAST_MAX_BODY - q->len) {
+		q->too_big = 1;
+		return 0;
+	}
+	if (q->len + n > q->cap) {
+		size_t cap = q->cap != 0 ? q->cap : 16384;
+		char *p;
+		while (cap < q->len + n)
+			cap *= 2;
+		if ((p = realloc(q->body, cap)) == NULL)
+			return 0;
+		q->body = p;
+		q->cap = cap;
+	}
+	memcpy(q->body + q->len, data, n);
+	q->len += n;
+	return n;
+}
+
+/* Starts q's next request on the multi handle. */
+static int
+start(struct fast *fp, struct repo *q)
+{
+	const struct fastpath_opts *o = fp->opts;
+	int post = q->stage == ST_POST;
+	char *url = util_printf("%s/%s", q->base, post ? "git-upload-pack" :
+	    "info/refs?service=git-upload-pack");
+	const char *scheme = strncmp(q->host, "https", 5) == 0 ? "https" :
+	    "http";
+	CURL *e;
+	int ok;
+
+	if (url == NULL)
+		return -1;
+	if (q->easy == NULL && (q->easy = curl_easy_init()) == NULL) {
+		free(url);
+		return -1;
+	}
+	e = q->easy;
+	curl_slist_free_all(q->headers);
+	q->headers = curl_slist_append(NULL, "Git-Protocol: version=2");
+	if (post && q->headers != NULL) {
+		q->headers = curl_slist_append(q->headers, "Content-Type: "
+		    "application/x-git-upload-pack-request");
+		if (q->headers != NULL)
+			q->headers = curl_slist_append(q->headers, "Accept: "
+			    "application/x-git-upload-pack-result");
+	}
+	q->len = 0;
+	q->too_big = 0;
+	ok = q->headers != NULL &&
+	    curl_easy_setopt(e, CURLOPT_URL, url) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") ==
+	    CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, q->headers) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_USERAGENT, FAST_AGENT) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)o->timeout) ==
+	    CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)o->timeout) ==
+	    CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_PROXY, env_proxy(scheme)) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_NOPROXY, env_noproxy()) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_WRITEDATA, q) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_PRIVATE, q) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, fp->errbuf) == CURLE_OK &&
+	    (o->cacert == NULL || curl_easy_setopt(e, CURLOPT_CAINFO,
+	    o->cacert) == CURLE_OK);
+	if (ok && post)
+		ok = curl_easy_setopt(e, CURLOPT_POSTFIELDS, q->request) ==
+		    CURLE_OK && curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
+		    (long)q->request_len) == CURLE_OK;
+	free(url);
+	if (!ok || curl_multi_add_handle(fp->multi, e) != CURLM_OK)
+		return -1;
+	q->stage = post ? ST_POSTING : ST_GETTING;
+	fp->stats->requests++;
+	return 0;
+}
+
+/* Whether the answer is a 200 of the content type a smart server sends. */
+static const char *
+check_answer(struct repo *q, CURLcode rc, const char *type)
+{
+	long code = 0;
+	char *ct = NULL;
+
+	if (rc != CURLE_OK)
+		return q->too_big ? "a listing too large to read here" :
+		    curl_easy_strerror(rc);
+	curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(q->easy, CURLINFO_CONTENT_TYPE, &ct);
+	if (code >= 300 && code < 400)
+		return "a redirect";
+	if (code != 200)
+		return "an answer other than 200";
+	if (ct == NULL || strncasecmp(ct, type, strlen(type)) != 0)
+		return "not a smart HTTP answer";
+	return NULL;
+}
+
+/* Whether name is a ref the repo mirrors (as mirror.c's is_mirrored). */
+static int
+mirrored(const struct repo_spec *spec, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len >= 3 && strcmp(name + len - 3, "^{}") == 0)
+		return 0;
+	if (strncmp(name, MIRROR_OWN_NS, strlen(MIRROR_OWN_NS)) == 0)
+		return 0;
+	for (size_t i = 0; i < spec->nrefs; i++)
+		if (lsrefs_matches(spec->refs[i], name))
+			return 1;
+	return 0;
+}
+
+/* The ref HEAD should name, as mirror.c's wanted_head(); NULL: any. */
+static const char *
+wanted_head(const struct repo_spec *spec, const struct listing *up,
+    char *buf, size_t size)
+{
+	static const char *const usual[] = { "refs/heads/main",
+	    "refs/heads/master", NULL };
+
+	if (spec->branch != NULL) {
+		snprintf(buf, size, "refs/heads/%s", spec->branch);
+		return buf;
+	}
+	if (up->head_target != NULL && listing_find(up, up->head_target))
+		return up->head_target;
+	for (const char *const *u = usual; *u != NULL; u++)
+		if (listing_find(up, *u) != NULL)
+			return *u;
+	for (size_t i = 0; i < up->n; i++)
+		if (strncmp(up->v[i].name, "refs/heads/", 11) == 0)
+			return up->v[i].name;
+	return NULL;
+}
+
+/* Keeps the refs of l that spec mirrors. */
+static void
+keep_mirrored(const struct repo_spec *spec, struct listing *l)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (mirrored(spec, l->v[i].name))
+			l->v[k++] = l->v[i];
+		else
+			free(l->v[i].name);
+	}
+	l->n = k;
+}
+
+/*
+ * Whether the update would find nothing to do: the checks of mirror.c's
+ * sync_refs() and update(), in its order.  Returns NULL and fills the
+ * report, or the reason to leave it to a worker.
+ */
+static const char *
+judge(struct repo *q)
+{
+	const struct repo_spec *spec = q->r->spec;
+	json_t *fetch = json_object_get(q->r->state, "fetch");
+	const char *head_was = json_string_value(json_object_get(fetch,
+	    "head"));
+	const char *target = q->local.head_target, *want;
+	const struct lsref *h;
+	struct fetch_report *out = &q->r->fetch;
+	char buf[300], head[LSREFS_HEX + 1] = "";
+
+	/* The whole listing first: HEAD's ref needs no pattern. */
+	h = target != NULL ? listing_find(&q->local, target) : NULL;
+	if (h != NULL)
+		memcpy(head, h->oid, sizeof(head));
+	keep_mirrored(spec, &q->up);
+	keep_mirrored(spec, &q->local);
+	if (q->up.n == 0)
+		return "upstream lists no branch or tag";
+	want = wanted_head(spec, &q->up, buf, sizeof(buf));
+	if (spec->branch != NULL && listing_find(&q->up, want) == NULL)
+		return "upstream lacks the configured branch";
+	if (q->up.n != q->local.n)
+		return "refs differ";
+	for (size_t i = 0; i < q->up.n; i++)
+		if (strcmp(q->up.v[i].name, q->local.v[i].name) != 0 ||
+		    strcmp(q->up.v[i].oid, q->local.v[i].oid) != 0)
+			return "refs differ";
+	for (size_t i = 0; i < q->local.n; i++)
+		if (!localrefs_has(&q->odb, q->local.v[i].oid))
+			return "a ref names an object not found here";
+	if (want != NULL && strcmp(want, target) != 0)
+		return "HEAD to move";
+	/* HEAD^{commit}: the commit the last update read there, or libgit2. */
+	if (head[0] != '\0' && (head_was == NULL || strcmp(head_was, head)))
+		return "HEAD's commit to be read";
+	fetch_report_clear(out);
+	out->result = FETCH_UNCHANGED;
+	memcpy(out->head, head, sizeof(out->head));
+	if ((out->head_ref = strdup(target)) == NULL ||
+	    (out->url = strdup(spec->url)) == NULL)
+		return "out of memory";
+	return NULL;
+}
+
+/* q's request is answered: the next request, or the verdict. */
+static void
+finish(struct fast *fp, struct repo *q, CURLcode rc)
+{
+	const char *why;
+	long connects = 0;
+
+	curl_multi_remove_handle(fp->multi, q->easy);
+	if (curl_easy_getinfo(q->easy, CURLINFO_NUM_CONNECTS, &connects) ==
+	    CURLE_OK)
+		fp->stats->connections += connects;
+	if (q->stage == ST_GETTING) {
+		if ((why = check_answer(q, rc,
+		    "application/x-git-upload-pack-advertisement")) != NULL) {
+			leave(fp, q, why);
+			return;
+		}
+		fp->stats->asked++;
+		switch (lsrefs_parse_advertisement(&q->up, q->body, q->len,
+		    &why)) {
+		case LSREFS_ERROR:
+			leave(fp, q, why);
+			return;
+		case LSREFS_V2:
+			q->v2 = 1;
+			q->request = lsrefs_request((const char *const *)
+			    q->r->spec->refs, q->r->spec->nrefs,
+			    &q->request_len);
+			if (q->request == NULL)
+				leave(fp, q, "out of memory");
+			else
+				q->stage = ST_POST;
+			return;
+		case LSREFS_V0:
+			break;
+		}
+	} else {
+		if ((why = check_answer(q, rc,
+		    "application/x-git-upload-pack-result")) != NULL ||
+		    lsrefs_parse_answer(&q->up, q->body, q->len, &why) == -1) {
+			leave(fp, q, why);
+			return;
+		}
+	}
+	if ((why = judge(q)) != NULL) {
+		leave(fp, q, why);
+		return;
+	}
+	q->r->fetch.seconds = util_now() - q->start;
+	q->stage = ST_OUT;
+	fp->stats->served++;
+	trace(fp, "%s: unchanged (protocol v%d, %s)", q->r->spec->name,
+	    q->v2 ? 2 : 0, q->v2 ? "ls-refs" : "full advertisement");
+}
+
+static size_t
+in_flight(const struct fast *fp, const char *host)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < fp->n; i++)
+		if ((fp->v[i].stage == ST_GETTING ||
+		    fp->v[i].stage == ST_POSTING) &&
+		    strcmp(fp->v[i].host, host) == 0)
+			k++;
+	return k;
+}
+
+static int
+stopping(const struct fast *fp)
+{
+	return fp->opts->stop != NULL && *fp->opts->stop;
+}
+
+/* Runs the requests until every repo is served or left to a worker. */
+static void
+drive(struct fast *fp)
+{
+	int running = 1;
+
+	while (!stopping(fp)) {
+		size_t busy = 0;
+		CURLMsg *m;
+		int left;
+
+		for (size_t i = 0; i < fp->n; i++) {
+			struct repo *q = &fp->v[i];
+			if ((q->stage == ST_GET || q->stage == ST_POST) &&
+			    in_flight(fp, q->host) < (size_t)fp->opts->jobs &&
+			    start(fp, q) == -1)
+				leave(fp, q, "the request cannot be made");
+			busy += q->stage != ST_OUT;
+		}
+		if (busy == 0)
+			break;
+		if (curl_multi_perform(fp->multi, &running) != CURLM_OK)
+			break;
+		while ((m = curl_multi_info_read(fp->multi, &left)) != NULL) {
+			char *q = NULL;
+			if (m->msg != CURLMSG_DONE || curl_easy_getinfo(
+			    m->easy_handle, CURLINFO_PRIVATE, &q) != CURLE_OK ||
+			    q == NULL)
+				continue;
+			finish(fp, (struct repo *)(void *)q, m->data.result);
+		}
+		if (curl_multi_poll(fp->multi, NULL, 0, FAST_POLL_MS, NULL) !=
+		    CURLM_OK)
+			break;
+	}
+	/* Stopped, or libcurl failed: what is still asked goes to workers. */
+	for (size_t i = 0; i < fp->n; i++) {
+		struct repo *q = &fp->v[i];
+		if (q->stage == ST_GETTING || q->stage == ST_POSTING)
+			curl_multi_remove_handle(fp->multi, q->easy);
+		if (q->stage != ST_OUT)
+			leave(fp, q, stopping(fp) ? "interrupted" :
+			    "libcurl failed");
+	}
+}
+
+struct dsm_error *
+fastpath_run(struct repo_result *results, size_t n, char *served,
+    const struct fastpath_opts *opts, struct fastpath_stats *stats)
+{
+	struct fast fp = { .opts = opts, .stats = stats, .n = n };
+	CURLcode rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if (n == 0)
+		return NULL;
+	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK)
+		return dsm_error_new(DSM_ERR_SYSTEM, "cannot initialise "
+		    "libcurl: %s", curl_easy_strerror(rc));
+	if ((fp.v = calloc(n, sizeof(*fp.v))) == NULL ||
+	    (fp.multi = curl_multi_init()) == NULL) {
+		free(fp.v);
+		curl_global_cleanup();
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	curl_multi_setopt(fp.multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)opts->jobs);
+	for (size_t i = 0; i < n; i++) {
+		fp.v[i].r = &results[i];
+		fp.v[i].index = i;
+		prepare(&fp, &fp.v[i]);
+	}
+	drive(&fp);
+	for (size_t i = 0; i < n; i++) {
+		struct repo *q = &fp.v[i];
+		served[i] = q->why == NULL;
+		if (served[i] && opts->on_done != NULL)
+			opts->on_done(i, opts->payload);
+		if (q->easy != NULL)
+			curl_easy_cleanup(q->easy);
+		curl_slist_free_all(q->headers);
+		free(q->base);
+		free(q->request);
+		free(q->body);
+		listing_free(&q->up);
+		localrefs_free(&q->local, &q->odb);
+	}
+	trace(&fp, "%zu of %zu repos unchanged by their listing alone, %zu "
+	    "requests over %ld connections", stats->served, n,
+	    stats->requests, stats->connections);
+	curl_multi_cleanup(fp.multi);
+	curl_global_cleanup();
+	free(fp.v);
+	return NULL;
+}
