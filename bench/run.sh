@@ -39,6 +39,7 @@
 #   BENCH_TAGS=0     skip bench/tags.sh (its own settings: BENCH_TAGS_*)
 #   BENCH_FSCK=0     skip bench/fsck.sh (its own settings: BENCH_FSCK_*)
 #   BENCH_INVENTORY=0  skip bench/inventory.sh (its own settings: BENCH_INV_*)
+#   BENCH_NOOP=0     skip bench/noop.sh (its own settings: BENCH_NOOP_*)
 # Exit status: 0 when every run succeeded (targets missed or not), 1 when a run
 # failed or a mirror was wrong, 2 on bad settings.
 set -euo pipefail
@@ -377,5 +378,7 @@ sub_bench BENCH_RELEASES releases.sh BENCH_RELEASES_RESULTS
 sub_bench BENCH_LONGRUN longrun.sh BENCH_LONGRUN_RESULTS quiet
 # tags.sh: 10,000 tags, dsmirror against git.
 sub_bench BENCH_TAGS tags.sh BENCH_TAGS_RESULTS quiet
+# noop.sh: the hourly no-op, against git and one curl asking for the same refs.
+sub_bench BENCH_NOOP noop.sh BENCH_NOOP_RESULTS
 
 [ "$FAILED" = 0 ] || { echo "bench: some runs failed (see above)" >&2; exit 1; }
