@@ -6,7 +6,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 60
-FUZZ_TARGETS ?= config license github_json http_headers url inventory
+FUZZ_TARGETS ?= config license github_json http_headers url inventory lsrefs
 FUZZ_BUILD    = build/fuzz
 
 # The modules the targets reach: pure ones, no git and no network.  They
@@ -14,7 +14,7 @@ FUZZ_BUILD    = build/fuzz
 FUZZ_SRCS = src/config.c src/error.c src/http_rules.c src/jsonpos.c \
             src/license_diff.c src/license_match.c src/license_norm.c \
             src/releases.c src/result.c src/url.c src/util.c \
-            src/inventory.c src/license_spdx.c src/spdx_data.c
+            src/inventory.c src/license_spdx.c src/spdx_data.c src/lsrefs.c
 FUZZ_OBJS = $(FUZZ_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o) \
             $(FUZZ_BUILD)/obj/check.o
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)

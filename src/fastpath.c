@@ -38,11 +38,27 @@ enum stage {
 	ST_POSTING,
 };
 
+/* What a host's first answer said of it. */
+enum speaks {
+	SPEAKS_UNKNOWN,		/* nobody asked yet: one GET finds out */
+	SPEAKS_ASKING,		/* ... that GET is in flight */
+	SPEAKS_V2,		/* ls-refs: the GET can be left out */
+	SPEAKS_V0,
+};
+
+struct host {
+	char key[URL_MAX_HOST + URL_MAX_SCHEME + 16];	/* scheme://host:port */
+	enum speaks speaks;
+	size_t flight;		/* requests in flight */
+};
+
 struct repo {
 	struct repo_result *r;
 	size_t index;
 	enum stage stage;
-	char host[URL_MAX_HOST + URL_MAX_SCHEME + 16];	/* scheme://host:port */
+	size_t host;		/* in fast.hosts */
+	int direct;		/* the ls-refs POST sent without a GET */
+	int https;
 	char *base;		/* the URL, without a trailing '/' */
 	CURL *easy;
 	struct curl_slist *headers;
@@ -66,6 +82,8 @@ struct fast {
 	CURLM *multi;
 	struct repo *v;
 	size_t n;
+	struct host *hosts;	/* one per scheme, host and port, n at most */
+	size_t nhosts;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -210,8 +228,14 @@ prepare(struct fast *fp, struct repo *q)
 		leave(fp, q, q->whybuf);
 		goto done;
 	}
-	snprintf(q->host, sizeof(q->host), "%s://%s:%d", u.scheme, u.host,
-	    u.port);
+	char key[sizeof(fp->hosts[0].key)];
+	snprintf(key, sizeof(key), "%s://%s:%d", u.scheme, u.host, u.port);
+	for (q->host = 0; q->host < fp->nhosts &&
+	    strcmp(fp->hosts[q->host].key, key) != 0; q->host++)
+		;
+	if (q->host == fp->nhosts)
+		memcpy(fp->hosts[fp->nhosts++].key, key, sizeof(key));
+	q->https = strcmp(u.scheme, "https") == 0;
 	len = strlen(spec->url);
 	if (len > 0 && spec->url[len - 1] == '/')
 		len--;
@@ -257,8 +281,7 @@ start(struct fast *fp, struct repo *q)
 	int post = q->stage == ST_POST;
 	char *url = util_printf("%s/%s", q->base, post ? "git-upload-pack" :
 	    "info/refs?service=git-upload-pack");
-	const char *scheme = strncmp(q->host, "https", 5) == 0 ? "https" :
-	    "http";
+	const char *scheme = q->https ? "https" : "http";
 	CURL *e;
 	int ok;
 
@@ -310,6 +333,7 @@ start(struct fast *fp, struct repo *q)
 	if (!ok || curl_multi_add_handle(fp->multi, e) != CURLM_OK)
 		return -1;
 	q->stage = post ? ST_POSTING : ST_GETTING;
+	fp->hosts[q->host].flight++;
 	fp->stats->requests++;
 	return 0;
 }
@@ -447,42 +471,49 @@ finish(struct fast *fp, struct repo *q, CURLcode rc)
 	const char *why;
 	long connects = 0;
 
+	struct host *h = &fp->hosts[q->host];
+
 	curl_multi_remove_handle(fp->multi, q->easy);
+	h->flight--;
 	if (curl_easy_getinfo(q->easy, CURLINFO_NUM_CONNECTS, &connects) ==
 	    CURLE_OK)
 		fp->stats->connections += connects;
 	if (q->stage == ST_GETTING) {
+		enum lsrefs_adv adv = LSREFS_ERROR;
 		if ((why = check_answer(q, rc,
-		    "application/x-git-upload-pack-advertisement")) != NULL) {
+		    "application/x-git-upload-pack-advertisement")) == NULL)
+			adv = lsrefs_parse_advertisement(&q->up, q->body, q->len,
+			    &why);
+		/* The host's first answer tells what the others may skip. */
+		if (h->speaks == SPEAKS_ASKING)
+			h->speaks = adv == LSREFS_V2 ? SPEAKS_V2 :
+			    adv == LSREFS_V0 ? SPEAKS_V0 : SPEAKS_UNKNOWN;
+		if (adv == LSREFS_ERROR) {
 			leave(fp, q, why);
 			return;
 		}
 		fp->stats->asked++;
-		switch (lsrefs_parse_advertisement(&q->up, q->body, q->len,
-		    &why)) {
-		case LSREFS_ERROR:
-			leave(fp, q, why);
-			return;
-		case LSREFS_V2:
+		if (adv == LSREFS_V2) {
 			q->v2 = 1;
-			q->request = lsrefs_request((const char *const *)
-			    q->r->spec->refs, q->r->spec->nrefs,
-			    &q->request_len);
-			if (q->request == NULL)
-				leave(fp, q, "out of memory");
-			else
-				q->stage = ST_POST;
+			q->stage = ST_POST;
 			return;
-		case LSREFS_V0:
-			break;
 		}
 	} else {
 		if ((why = check_answer(q, rc,
 		    "application/x-git-upload-pack-result")) != NULL ||
 		    lsrefs_parse_answer(&q->up, q->body, q->len, &why) == -1) {
+			listing_free(&q->up);
+			/* Sent on the host's word alone: ask as git does. */
+			if (q->direct) {
+				q->direct = 0;
+				q->stage = ST_GET;
+				return;
+			}
 			leave(fp, q, why);
 			return;
 		}
+		if (q->direct)
+			fp->stats->asked++;
 	}
 	if ((why = judge(q)) != NULL) {
 		leave(fp, q, why);
@@ -492,20 +523,41 @@ finish(struct fast *fp, struct repo *q, CURLcode rc)
 	q->stage = ST_OUT;
 	fp->stats->served++;
 	trace(fp, "%s: unchanged (protocol v%d, %s)", q->r->spec->name,
-	    q->v2 ? 2 : 0, q->v2 ? "ls-refs" : "full advertisement");
+	    q->v2 ? 2 : 0, q->direct ? "ls-refs alone" : q->v2 ?
+	    "capabilities, ls-refs" : "full advertisement");
 }
 
-static size_t
-in_flight(const struct fast *fp, const char *host)
+/*
+ * Starts q's next request if its host has room: a GET, unless the host
+ * said it speaks v2 (then the ls-refs POST alone); while the host's first
+ * GET is out, the others wait for its answer.
+ */
+static void
+next_request(struct fast *fp, struct repo *q)
 {
-	size_t k = 0;
+	struct host *h = &fp->hosts[q->host];
 
-	for (size_t i = 0; i < fp->n; i++)
-		if ((fp->v[i].stage == ST_GETTING ||
-		    fp->v[i].stage == ST_POSTING) &&
-		    strcmp(fp->v[i].host, host) == 0)
-			k++;
-	return k;
+	if (h->flight >= (size_t)fp->opts->jobs)
+		return;
+	if (q->stage == ST_GET && h->speaks == SPEAKS_ASKING)
+		return;
+	if (q->stage == ST_GET && h->speaks == SPEAKS_V2 && !q->v2) {
+		q->v2 = q->direct = 1;
+		q->stage = ST_POST;
+	} else if (q->stage == ST_GET && h->speaks == SPEAKS_UNKNOWN) {
+		h->speaks = SPEAKS_ASKING;
+	}
+	if (q->stage == ST_POST && q->request == NULL &&
+	    (q->request = lsrefs_request((const char *const *)q->r->spec->refs,
+	    q->r->spec->nrefs, &q->request_len)) == NULL) {
+		leave(fp, q, "out of memory");
+		return;
+	}
+	if (start(fp, q) == -1) {
+		if (q->stage == ST_GET && h->speaks == SPEAKS_ASKING)
+			h->speaks = SPEAKS_UNKNOWN;
+		leave(fp, q, "the request cannot be made");
+	}
 }
 
 static int
@@ -527,10 +579,8 @@ drive(struct fast *fp)
 
 		for (size_t i = 0; i < fp->n; i++) {
 			struct repo *q = &fp->v[i];
-			if ((q->stage == ST_GET || q->stage == ST_POST) &&
-			    in_flight(fp, q->host) < (size_t)fp->opts->jobs &&
-			    start(fp, q) == -1)
-				leave(fp, q, "the request cannot be made");
+			if (q->stage == ST_GET || q->stage == ST_POST)
+				next_request(fp, q);
 			busy += q->stage != ST_OUT;
 		}
 		if (busy == 0)
@@ -574,8 +624,10 @@ fastpath_run(struct repo_result *results, size_t n, char *served,
 		return dsm_error_new(DSM_ERR_SYSTEM, "cannot initialise "
 		    "libcurl: %s", curl_easy_strerror(rc));
 	if ((fp.v = calloc(n, sizeof(*fp.v))) == NULL ||
+	    (fp.hosts = calloc(n, sizeof(*fp.hosts))) == NULL ||
 	    (fp.multi = curl_multi_init()) == NULL) {
 		free(fp.v);
+		free(fp.hosts);
 		curl_global_cleanup();
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	}
@@ -607,5 +659,6 @@ fastpath_run(struct repo_result *results, size_t n, char *served,
 	curl_multi_cleanup(fp.multi);
 	curl_global_cleanup();
 	free(fp.v);
+	free(fp.hosts);
 	return NULL;
 }

@@ -18,13 +18,20 @@
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
-# A CGI that answers junk for the junk repo's listing while $T/junk.mode says
-# so, and passes everything else to git http-backend.
+# A CGI that answers junk for the junk repo's listing (the GET and an ls-refs
+# POST) while $T/junk.mode says so, and passes everything else to git
+# http-backend.
 cat >"$T/junk-backend" <<-EOF
 	#!/bin/sh
 	if [ -e '$T/junk.mode' ] && [ "\$PATH_INFO" = /junk.git/info/refs ]; then
 		printf 'Content-Type: application/x-git-upload-pack-advertisement\r\n\r\n'
 		printf 'this is not a ref listing\n'
+		exit 0
+	fi
+	if [ -e '$T/junk.mode' ] && [ "\$PATH_INFO" = /junk.git/git-upload-pack ]; then
+		cat >/dev/null
+		printf 'Content-Type: application/x-git-upload-pack-result\r\n\r\n'
+		printf 'this is no ls-refs answer\n'
 		exit 0
 	fi
 	exec '$(git --exec-path)/git-http-backend'
@@ -121,7 +128,7 @@ reason file "not an http(s) URL"
 reason noidx "has no index"
 reason packs "packs to consolidate (maintenance)"
 reason url "the url changed"
-assert_contains "$T/err" "fast path: keep: unchanged (protocol v2, ls-refs)"
+assert_contains "$T/err" "fast path: keep: unchanged (protocol v2, "
 assert_contains "$T/err" "fast path: 1 of 12 repos unchanged"
 assert_contains "$T/err" "workers: 1 started for 11 repos"
 

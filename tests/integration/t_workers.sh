@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# serial: it times dsmirror (--timeout 3); run alone, not beside another scenario
+# Workers live for the run: one process per -j slot, fed one repo after
+# another, what a repo leaves in the process reset before the next:
+#  - -j1 fetches five repos in one worker, -j2 in two (-v says how many);
+#  - one worker clones a repo of one server, then one of another server: the
+#    redirect check (every connection of a fetch goes to its first host) is
+#    reset between the two, so the second is no "redirect to another host";
+#  - a worker killed while it stalls (--timeout) is reported for its repo and
+#    replaced for the next ones;
+#  - the CA bundle is parsed once per worker: --cacert naming the file libgit2
+#    loads anyway is not loaded again, and no bundle is read for http URLs
+#    (counted with strace, where it can trace).
+# shellcheck source=SCRIPTDIR/../common.sh
+. "$(dirname "$0")/../common.sh"
+
+# second_server_start: another lighttpd + git http-backend over $T/upstream, on
+# a port of its own. Sets SECOND_PID and SECOND_BASE.
+second_server_start() {
+	local port conf=$T/second.conf
+	port=$(free_port)
+	cat >"$conf" <<-EOF
+		server.document-root = "$T/www"
+		server.bind = "127.0.0.1"
+		server.port = $port
+		server.errorlog = "$T/second-error.log"
+		server.modules = ( "mod_alias", "mod_setenv", "mod_cgi" )
+		alias.url = ( "/" => "$(git --exec-path)/git-http-backend/" )
+		cgi.assign = ( "" => "" )
+		setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$T/upstream",
+		                           "GIT_HTTP_EXPORT_ALL" => "1" )
+	EOF
+	: >"$T/second-error.log"
+	spawn lighttpd -D -f "$conf" </dev/null
+	SECOND_PID=$SPAWNED
+	SECOND_BASE=http://127.0.0.1:$port
+	wait_until 10 grep -q 'server started' "$T/second-error.log" ||
+		fail "the second lighttpd did not start"
+}
+
+for r in a b c d e; do make_upstream "$r"; done
+git_server_start
+second_server_start
+
+# Five first clones: one worker with -j1.
+write_config "$CONFIG" a="$GIT_BASE/a.git" b="$SECOND_BASE/b.git" c="$GIT_BASE/c.git" \
+	d="$SECOND_BASE/d.git" e="$GIT_BASE/e.git"
+assert_exit 0 dsm -v -j1 --json fetch
+assert_contains "$T/err" "workers: 1 started for 5 repos"
+for r in a b c d e; do
+	assert_eq cloned "$(fetch_field "$r" result)" "$r fetch.result"
+	assert_refs_equal "$T/upstream/$r.git" "$ROOT/$r.git"
+done
+assert_not_contains "$T/out" "redirect"
+
+# Five updates: two workers with -j2, each taking one repo after another.
+for r in a b c d e; do
+	work_commit "$r"
+	work "$r" push -q origin main
+done
+assert_exit 0 dsm -v -j2 --json fetch
+assert_contains "$T/err" "workers: 2 started for 5 repos"
+for r in a b c d e; do
+	assert_eq updated "$(fetch_field "$r" result)" "$r fetch.result"
+	assert_refs_equal "$T/upstream/$r.git" "$ROOT/$r.git"
+done
+
+# A worker that stalls is killed and replaced: the repos after it are fetched.
+stall_server_start
+rm -rf "$ROOT"
+write_config "$CONFIG" s="$STALL_URL/s.git" a="$GIT_BASE/a.git" b="$SECOND_BASE/b.git"
+assert_exit 3 timeout $((60 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j1 --timeout 3 --json fetch
+assert_eq error "$(fetch_field s result)" "s fetch.result"
+assert_contains_str "$(fetch_field s error)" "no progress for 3 s"
+assert_eq cloned "$(fetch_field a result)" "a fetch.result"
+assert_eq cloned "$(fetch_field b result)" "b fetch.result"
+assert_contains "$T/err" "workers: 2 started for 3 repos"
+assert_no_tmp "$ROOT"
+stall_server_stop
+
+# The CA bundle: once per worker at most, never for http URLs alone.
+ca=/etc/ssl/certs/ca-certificates.crt
+if [ -f "$ca" ] && command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null && native; then
+	rm -rf "$ROOT"
+	write_config "$CONFIG" a="$GIT_BASE/a.git" c="$GIT_BASE/c.git" e="$GIT_BASE/e.git"
+	cp "$ca" "$T/other-ca.pem"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=openat -o "$T/strace" \
+		"$DSMIRROR" -c "$CONFIG" -j1 --cacert "$ca" -q fetch || fail "the fetch under strace failed"
+	n=$(grep -c "ca-certificates.crt" "$T/strace" || true)
+	assert_eq 1 "$n" "loads of the system's bundle by one worker, --cacert naming it"
+	rm -rf "$ROOT"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=openat -o "$T/strace" \
+		"$DSMIRROR" -c "$CONFIG" -j1 --cacert "$T/other-ca.pem" -q fetch || fail "the fetch under strace failed"
+	assert_eq 0 "$(grep -c "other-ca.pem" "$T/strace" || true)" "loads of --cacert for http URLs"
+fi
+git_server_stop
+stop "$SECOND_PID"
+fsck_all "$ROOT"
