@@ -32,7 +32,8 @@
  * the fetch when it ran, the releases section when a check handed one back,
  * the verdicts when verify is set and the repo was verified.  A repo with
  * none of these is left alone; each other state is saved once, atomically,
- * and the folder is synced once at the end.  results[i].state then holds
+ * all of them through one batch (state.h): written, made durable together,
+ * then renamed into place.  results[i].state then holds
  * what was recorded, or what could not be written.  A failed write of a
  * repo only release-checked is that check's failure (reported as its
  * error); any other failed write stops the recording and is returned, as

@@ -2,8 +2,8 @@
  * state.h - what dsmirror records about each repo between runs.
  *
  * One JSON file per repo, <root>/.dsmirror/<name>.json (format in
- * docs/state.md), written atomically: a reader sees the old file or the new
- * one.  Each command replaces only its own section ("releases", ...).  The
+ * docs/state.md), written atomically, a run's files together (below): a
+ * reader sees the old file or the new one.  Each command replaces only its own section ("releases", ...).  The
  * state is a record, not a mirror: a file that cannot be read is set aside
  * as <name>.json.corrupt and started afresh, with a note saying so.
  */
@@ -36,13 +36,53 @@ struct dsm_error *state_read(const char *root, const char *name, json_t **out,
     char **note);
 
 /*
- * Writes the state of repo name atomically.  The rename becomes durable
- * with state_sync(), which a run calls once after its saves.
+ * A run's state writes, made durable together (record.c writes each state
+ * once per run through one batch).  Every file is replaced whole: a reader,
+ * or a run killed at any moment, sees the old file or the new one, never a
+ * part.  The new states go into temporary files beside their files
+ * (<name>.json.tmp-XXXXXX), then one syncfs() of the state folder's
+ * filesystem makes them durable (an fsync of each when it fails, or for a
+ * single file), each is renamed over its file, and the folder is fsynced:
+ * two sync calls for the run, not one per file.
  */
-struct dsm_error *state_save(const char *root, const char *name,
-    const json_t *state);
+struct state_batch;
 
-/* fsyncs the state folder: every state_save() before it is durable. */
-struct dsm_error *state_sync(const char *root);
+/*
+ * Starts a batch in root, whose lock (lock.h) the caller holds: first
+ * removes the temporary files a batch killed before its renames left in
+ * the state folder.  Returns an error only when out of memory.
+ */
+struct dsm_error *state_batch_new(const char *root, struct state_batch **out);
+
+/*
+ * Writes the state of repo name into a temporary file of the batch,
+ * unsynced: nothing is replaced before state_batch_commit().  The folder is
+ * made if missing, never written through a symlink.  cookie is handed to
+ * the commit's fail().
+ */
+struct dsm_error *state_batch_add(struct state_batch *b, const char *name,
+    const json_t *state, void *cookie);
+
+/*
+ * What a commit does with a file that cannot be made durable or renamed
+ * (err, which it takes over; the file keeps its old content): NULL to carry
+ * on without it, or the error that ends the commit there.
+ */
+typedef struct dsm_error *state_fail_fn(void *arg, void *cookie,
+    struct dsm_error *err);
+
+/*
+ * Makes the files of the batch durable and puts each in place, in the
+ * order they were added, then fsyncs the folder.  A failure that fail()
+ * returns (any failure, when fail is NULL) ends the commit there: the
+ * files before it are in place and durable, that one and those after it
+ * keep their old content.  Returns that error, or that of the fsync of the
+ * folder.  No temporary file is left.
+ */
+struct dsm_error *state_batch_commit(struct state_batch *b,
+    state_fail_fn *fail, void *arg);
+
+/* Frees b (NULL allowed), removing the temporary files not renamed. */
+void state_batch_free(struct state_batch *b);
 
 #endif

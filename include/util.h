@@ -38,12 +38,14 @@ struct dsm_error *util_write_atomic(const char *path, const void *data,
     size_t len, unsigned mode);
 
 /*
- * Like util_write_atomic(), without the fsync of the directory: for many
- * files in one folder, whose caller fsyncs the folder once at the end
- * (util_fsync_dir) to make every rename durable.
+ * The first half of util_write_atomic(), for a batch of files made durable
+ * together (state.h): writes len bytes of data to a new temporary file
+ * beside path (path.tmp-XXXXXX, of mode mode), neither fsynced nor renamed,
+ * and sets *tmp to its name (caller frees; and renames or unlinks the
+ * file).  On failure *tmp is NULL and nothing is left behind.
  */
-struct dsm_error *util_write_atomic_batch(const char *path, const void *data,
-    size_t len, unsigned mode);
+struct dsm_error *util_write_temp(const char *path, const void *data,
+    size_t len, unsigned mode, char **tmp);
 
 /* Seconds on the monotonic clock, for durations and timeouts. */
 double util_now(void);

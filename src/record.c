@@ -260,15 +260,39 @@ update_verify(json_t *state, const struct repo_result *r, const char *now)
 	return sec != NULL ? json_object_set_new(state, "verify", sec) : -1;
 }
 
+/*
+ * The state of r that could not be written (err).  A release check alone
+ * that cannot be recorded is that check's failure, not the run's: it would
+ * be "changed" again next time (a failed check keeps its own error).
+ * Returns NULL then, else err, which ends the recording.
+ */
+static struct dsm_error *
+save_failed(void *arg, void *cookie, struct dsm_error *err)
+{
+	struct repo_result *r = cookie;
+	int verify = *(const int *)arg;
+
+	if (err == NULL || r->fetch.result != FETCH_SKIPPED ||
+	    (verify && r->verified))
+		return err;
+	if (r->release.section != NULL)
+		release_report_fail(&r->release, util_printf("cannot record "
+		    "the release state: %s", err->msg));
+	dsm_error_free(err);
+	return NULL;
+}
+
 struct dsm_error *
 record_run(const char *root, struct repo_result *results, size_t n,
     int verify, time_t now)
 {
-	struct dsm_error *err = NULL;
+	struct state_batch *batch;
+	struct dsm_error *err, *cerr;
 	char stamp[21];
-	int saved = 0;
 
 	util_iso_time(stamp, now);
+	if ((err = state_batch_new(root, &batch)) != NULL)
+		return err;
 	for (size_t i = 0; i < n && err == NULL; i++) {
 		struct repo_result *r = &results[i];
 		int fetched = r->fetch.result != FETCH_SKIPPED;
@@ -288,7 +312,7 @@ record_run(const char *root, struct repo_result *results, size_t n,
 			char *note = NULL;
 			if ((err = state_load(root, r->spec->name, &r->state,
 			    &note)) != NULL)
-				return err;
+				break;
 			if (note != NULL) {
 				free(r->state_note);
 				r->state_note = note;
@@ -302,27 +326,23 @@ record_run(const char *root, struct repo_result *results, size_t n,
 		    (verified && update_verify(r->state, r, stamp) == -1) ||
 		    (verified && r->inventory.section != NULL &&
 		    json_object_set(r->state, "inventory",
-		    r->inventory.section) == -1))
-			return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-		err = state_save(root, r->spec->name, r->state);
-		/*
-		 * A release check alone that cannot be recorded is that
-		 * check's failure, not the run's: it would be "changed"
-		 * again next time (a failed check keeps its own error).
-		 */
-		if (err != NULL && !fetched && !verified) {
-			if (checked)
-				release_report_fail(&r->release, util_printf(
-				    "cannot record the release state: %s",
-				    err->msg));
-			dsm_error_free(err);
-			err = NULL;
-			continue;
+		    r->inventory.section) == -1)) {
+			err = dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+			break;
 		}
-		saved = 1;
+		err = save_failed(&verify, r, state_batch_add(batch,
+		    r->spec->name, r->state, r));
 	}
-	if (err == NULL && saved)
-		err = state_sync(root);
+	/*
+	 * What was written before a failure that ends the recording is
+	 * still put in place, as when each state was renamed as it was
+	 * written; a failure of the commit is judged like that of a write.
+	 */
+	cerr = state_batch_commit(batch, save_failed, &verify);
+	state_batch_free(batch);
+	if (err == NULL)
+		return cerr;
+	dsm_error_free(cerr);
 	return err;
 }
 

@@ -126,23 +126,28 @@ dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
+/*
+ * Writes data to a new temporary file beside path, of mode mode, and sets
+ * *tmp to its name; fsyncs it when sync is set.  On failure nothing is
+ * left behind.
+ */
 static struct dsm_error *
-write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-    int sync_dir)
+write_temp(const char *path, const void *data, size_t len, unsigned mode,
+    int sync, char **tmp)
 {
 	struct dsm_error *err = NULL;
 	const char *p = data;
-	char *tmp, *dir = NULL;
 	int fd;
 
-	tmp = util_printf("%s.tmp-XXXXXX", path);
-	if (tmp == NULL)
+	*tmp = util_printf("%s.tmp-XXXXXX", path);
+	if (*tmp == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd == -1) {
 		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot create %s",
-		    tmp);
-		free(tmp);
+		    *tmp);
+		free(*tmp);
+		*tmp = NULL;
 		return err;
 	}
 	while (len > 0) {
@@ -151,41 +156,29 @@ write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 			continue;
 		if (n == -1) {
 			err = dsm_error_errno(DSM_ERR_SYSTEM, errno,
-			    "cannot write %s", tmp);
+			    "cannot write %s", *tmp);
 			goto done;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, mode) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, mode) == -1 || (sync && fsync(fd) == -1)) {
 		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot sync %s",
-		    tmp);
+		    *tmp);
 		goto done;
 	}
-	if (close(fd) == -1) {
-		fd = -1;
+	if (close(fd) == -1)
 		err = dsm_error_errno(DSM_ERR_SYSTEM, errno, "cannot write %s",
-		    tmp);
-		goto done;
-	}
+		    *tmp);
 	fd = -1;
-	if (rename(tmp, path) == -1) {
-		err = dsm_error_errno(DSM_ERR_SYSTEM, errno,
-		    "cannot rename %s to %s", tmp, path);
-		goto done;
-	}
-	if (!sync_dir)
-		goto done;
-	dir = dir_of(path);
-	err = dir != NULL ? util_fsync_dir(dir) :
-	    dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 done:
 	if (fd != -1)
 		close(fd);
-	if (err != NULL)
-		unlink(tmp);
-	free(dir);
-	free(tmp);
+	if (err != NULL) {
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
 	return err;
 }
 
@@ -193,14 +186,31 @@ struct dsm_error *
 util_write_atomic(const char *path, const void *data, size_t len,
     unsigned mode)
 {
-	return write_atomic(path, data, len, mode, 1);
+	struct dsm_error *err;
+	char *tmp, *dir;
+
+	if ((err = write_temp(path, data, len, mode, 1, &tmp)) != NULL)
+		return err;
+	if (rename(tmp, path) == -1) {
+		err = dsm_error_errno(DSM_ERR_SYSTEM, errno,
+		    "cannot rename %s to %s", tmp, path);
+		unlink(tmp);
+		free(tmp);
+		return err;
+	}
+	free(tmp);
+	dir = dir_of(path);
+	err = dir != NULL ? util_fsync_dir(dir) :
+	    dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	free(dir);
+	return err;
 }
 
 struct dsm_error *
-util_write_atomic_batch(const char *path, const void *data, size_t len,
-    unsigned mode)
+util_write_temp(const char *path, const void *data, size_t len,
+    unsigned mode, char **tmp)
 {
-	return write_atomic(path, data, len, mode, 0);
+	return write_temp(path, data, len, mode, 0, tmp);
 }
 
 double

@@ -3,8 +3,10 @@
  * none, a good one, and every kind of unreadable one (truncated, binary,
  * another version, too large, a folder, a symlink, a FIFO), which
  * state_load() sets aside as .corrupt with a note while state_read()
- * changes nothing; and state_save() writing atomically, never through a
- * symlinked folder.
+ * changes nothing; and a batch of writes (state_batch_*) writing each file
+ * whole, never through a symlinked folder, putting in place what comes
+ * before a failure that ends it, removing the temporary files a killed
+ * batch left, and leaving none of its own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -74,6 +76,21 @@ exists(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) == 0;
+}
+
+/* A batch of one: state_save() as it was. */
+static struct dsm_error *
+save(const char *root, const char *name, const json_t *s)
+{
+	struct state_batch *b;
+	struct dsm_error *err;
+
+	assert_null(state_batch_new(root, &b));
+	err = state_batch_add(b, name, s, NULL);
+	if (err == NULL)
+		err = state_batch_commit(b, NULL, NULL);
+	state_batch_free(b);
+	return err;
 }
 
 static void
@@ -294,8 +311,7 @@ test_save(void **state)
 	size_t len;
 
 	/* The folder is made; 2-space indentation, key order, a newline. */
-	assert_null(state_save(r->dir, "r", s));
-	assert_null(state_sync(r->dir));
+	assert_null(save(r->dir, "r", s));
 	text = ut_read_file(r->file, &len);
 	assert_non_null(text);
 	assert_true(len > 2 && text[len - 1] == '\n' && text[len - 2] == '}');
@@ -317,9 +333,8 @@ test_save(void **state)
 	json_object_set_new(s, "verify", json_pack("{s:b, s:[]}", "stale", 0,
 	    "licenses"));
 	for (int i = 0; i < 5; i++)
-		assert_null(state_save(r->dir, "r", s));
-	assert_null(state_save(r->dir, "other", s));
-	assert_null(state_sync(r->dir));
+		assert_null(save(r->dir, "r", s));
+	assert_null(save(r->dir, "other", s));
 	assert_int_equal(ut_count_entries(r->sdir), 2);
 	assert_null(state_read(r->dir, "r", &back, &note));
 	assert_true(json_equal(back, s));
@@ -339,7 +354,7 @@ test_save_refused(void **state)
 	snprintf(elsewhere, sizeof(elsewhere), "%s/elsewhere", r->dir);
 	assert_int_equal(mkdir(elsewhere, 0755), 0);
 	assert_int_equal(symlink("elsewhere", r->sdir), 0);
-	err = state_save(r->dir, "r", s);
+	err = save(r->dir, "r", s);
 	assert_non_null(err);
 	ut_expect_contains(err->msg, r->sdir);
 	dsm_error_free(err);
@@ -362,15 +377,166 @@ test_save_refused(void **state)
 	/* A file in the folder's place. */
 	assert_int_equal(unlink(r->sdir), 0);
 	ut_write_bytes(r->sdir, TEXT("not a folder"));
-	err = state_save(r->dir, "r", s);
+	err = save(r->dir, "r", s);
 	assert_non_null(err);
 	dsm_error_free(err);
+	json_decref(s);
+}
 
-	/* No state folder: nothing to sync. */
-	assert_int_equal(unlink(r->sdir), 0);
-	err = state_sync(r->dir);
-	assert_non_null(err);
+/* The version of state file name on disk ("a", "b", ...), or NULL. */
+static char *
+label(const struct root *r, const char *name)
+{
+	json_t *s = ut_state_on_disk(r->dir, name);
+	char *v = s != NULL ? ut_xstrdup(json_string_value(json_object_get(s,
+	    "label"))) : NULL;
+
+	json_decref(s);
+	return v;
+}
+
+static void
+expect_label(const struct root *r, const char *name, const char *want)
+{
+	char *got = label(r, name);
+
+	if (want == NULL)
+		assert_null(got);
+	else
+		assert_string_equal(got, want);
+	free(got);
+}
+
+/* Entries of dir; *temps: those a batch makes (".json.tmp-" and 6 more). */
+static int
+entries(const char *dir, int *temps)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	*temps = 0;
+	while ((e = readdir(d)) != NULL) {
+		const char *t = strstr(e->d_name, ".json.tmp-");
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		n++;
+		*temps += t != NULL && strlen(t) == 16 &&
+		    strchr(t + 10, '.') == NULL;
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+expect_entries(const struct root *r, int want, int want_temps)
+{
+	int temps;
+
+	assert_int_equal(entries(r->sdir, &temps), want);
+	assert_int_equal(temps, want_temps);
+}
+
+static struct dsm_error *
+carry_on(void *arg, void *cookie, struct dsm_error *err)
+{
+	(*(int *)arg)++;
+	assert_string_equal(cookie, "two");
 	dsm_error_free(err);
+	return NULL;
+}
+
+static void
+test_batch(void **state)
+{
+	struct root *r = *state;
+	static const char *const stale[] = { "r.json.tmp-AbC123",
+	    "gone.json.tmp-000000", NULL };
+	static const char *const kept[] = { "x.json", "x.json.corrupt",
+	    "a.json.tmp-b.json", "a.json.tmp-12345", "a.json.tmp-1234567",
+	    "a.tmp-123456", NULL };
+	json_t *s = ut_parse("{\"version\": 1, \"label\": \"old\"}");
+	struct state_batch *b;
+	struct dsm_error *err;
+	char path[256];
+	int calls = 0;
+
+	/* What a killed batch left goes, and nothing else. */
+	mkstatedir(r);
+	for (const char *const *n = stale; *n != NULL; n++) {
+		snprintf(path, sizeof(path), "%s/%s", r->sdir, *n);
+		ut_write_file(path, "{\"version\": 1, \"label\": \"half");
+	}
+	for (const char *const *n = kept; *n != NULL; n++) {
+		snprintf(path, sizeof(path), "%s/%s", r->sdir, *n);
+		ut_write_file(path, "{}");
+	}
+	assert_null(state_batch_new(r->dir, &b));
+	expect_entries(r, 6, 0);
+	for (const char *const *n = kept; *n != NULL; n++) {
+		snprintf(path, sizeof(path), "%s/%s", r->sdir, *n);
+		assert_true(exists(path));
+	}
+
+	/* Nothing is in place before the commit; then all of it is. */
+	for (const char *const *n = (const char *const []){ "one", "two",
+	    "three", NULL }; *n != NULL; n++) {
+		json_object_set_new(s, "label", json_string(*n));
+		assert_null(state_batch_add(b, *n, s, NULL));
+	}
+	expect_entries(r, 9, 3);
+	expect_label(r, "one", NULL);
+	assert_null(state_batch_commit(b, NULL, NULL));
+	state_batch_free(b);
+	expect_entries(r, 9, 0);
+	expect_label(r, "one", "one");
+	expect_label(r, "two", "two");
+	expect_label(r, "three", "three");
+
+	/*
+	 * A file that cannot be renamed (a folder in its place): it ends
+	 * the commit there, what came before it is in place, what comes
+	 * after it is as it was; no temporary file stays.
+	 */
+	snprintf(path, sizeof(path), "%s/two.json", r->sdir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_null(state_batch_new(r->dir, &b));
+	for (const char *const *n = (const char *const []){ "one", "two",
+	    "three", NULL }; *n != NULL; n++) {
+		json_object_set_new(s, "label", json_string("new"));
+		assert_null(state_batch_add(b, *n, s, (void *)*n));
+	}
+	err = state_batch_commit(b, NULL, NULL);
+	assert_non_null(err);
+	ut_expect_contains(err->msg, "two.json");
+	dsm_error_free(err);
+	state_batch_free(b);
+	expect_label(r, "one", "new");
+	expect_label(r, "three", "three");
+	expect_entries(r, 9, 0);
+
+	/* Unless fail() takes the failure as that file's own. */
+	assert_null(state_batch_new(r->dir, &b));
+	for (const char *const *n = (const char *const []){ "one", "two",
+	    "three", NULL }; *n != NULL; n++) {
+		json_object_set_new(s, "label", json_string("newer"));
+		assert_null(state_batch_add(b, *n, s, (void *)*n));
+	}
+	assert_null(state_batch_commit(b, carry_on, &calls));
+	assert_int_equal(calls, 1);
+	state_batch_free(b);
+	expect_label(r, "one", "newer");
+	expect_label(r, "three", "newer");
+	expect_entries(r, 9, 0);
+
+	/* A batch freed uncommitted leaves the files as they were. */
+	assert_null(state_batch_new(r->dir, &b));
+	assert_null(state_batch_add(b, "one", s, NULL));
+	state_batch_free(b);
+	expect_label(r, "one", "newer");
+	expect_entries(r, 9, 0);
 	json_decref(s);
 }
 
@@ -385,6 +551,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_save, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_refused, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
