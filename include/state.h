@@ -43,7 +43,10 @@ struct dsm_error *state_read(const char *root, const char *name, json_t **out,
  * (<name>.json.tmp-XXXXXX), then one syncfs() of the state folder's
  * filesystem makes them durable (an fsync of each when it fails, or for a
  * single file), each is renamed over its file, and the folder is fsynced:
- * two sync calls for the run, not one per file.
+ * two sync calls for the run, not one per file.  The crash tests kill a
+ * commit (util_kill_point) at state-temps-written (no file renamed yet),
+ * state-half-renamed (the first of several renamed) and state-renamed
+ * (all renamed, the folder not yet fsynced).
  */
 struct state_batch;
 
