@@ -84,7 +84,10 @@ work_commit r1
 work r1 push -q origin main
 traced 0 -c "$CONFIG" --cacert "$CA_PEM" sync
 assert_contains "$T/out" "r1    updated"
-assert_forks 2
+# r1's worker; r2, unchanged, was listed by the parent (the fast path): no
+# process for it, and nothing run either.
+assert_contains "$T/out" "r2    unchanged"
+assert_forks 1
 assert_nothing_ran
 
 # Reading and writing commands without the network.
