@@ -87,8 +87,8 @@ struct dsm_error *mirror_global_init(int timeout);
  * what the repo before left in process-wide state (the first host of the
  * redirect check, the fsync option a clone turns off), and makes TLS trust
  * the CA certificates in the file cacert (NULL: the system's).  The bundle
- * is parsed once per process, and only for an https URL; not at all when
- * it is the file libgit2 loaded when it started.
+ * is parsed once per process, and only for an http(s) URL; not at all
+ * when it is the file libgit2 loaded when it started.
  */
 struct dsm_error *mirror_repo_init(const char *url, const char *cacert);
 

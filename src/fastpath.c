@@ -58,7 +58,8 @@ struct repo {
 	enum stage stage;
 	size_t host;		/* in fast.hosts */
 	int direct;		/* the ls-refs POST sent without a GET */
-	int https;
+	int asked_direct;	/* ... and refused: the GET first now */
+	const char *proxy;	/* as libgit2 would take it, or "" */
 	char *base;		/* the URL, without a trailing '/' */
 	CURL *easy;
 	struct curl_slist *headers;
@@ -147,26 +148,33 @@ proxy_configured(const char *mirror)
 	return yes;
 }
 
-/* The proxy libgit2's GIT_PROXY_AUTO takes from the environment, or "". */
-static const char *
-env_proxy(const char *scheme)
+/*
+ * The proxy libgit2's GIT_PROXY_AUTO takes from the environment for
+ * scheme, into *proxy ("" for none).  Returns -1 where libcurl could not
+ * be made to do the same: a no_proxy list (the two match hosts by their
+ * own rules), or a variable set but empty beside one that is not (which
+ * of the two wins is libgit2's detail).
+ */
+static int
+env_proxy(const char *scheme, const char **proxy)
 {
-	const char *https[] = { "https_proxy", "HTTPS_PROXY" };
-	const char *http[] = { "http_proxy", "HTTP_PROXY" };
-	const char **names = strcmp(scheme, "https") == 0 ? https : http;
+	static const char *const https[] = { "https_proxy", "HTTPS_PROXY" };
+	static const char *const http[] = { "http_proxy", "HTTP_PROXY" };
+	const char *const *names = strcmp(scheme, "https") == 0 ? https : http;
+	const char *lower = getenv(names[0]), *upper = getenv(names[1]);
+	const char *no = getenv("no_proxy") != NULL ? getenv("no_proxy") :
+	    getenv("NO_PROXY");
 
-	for (int i = 0; i < 2; i++)
-		if (getenv(names[i]) != NULL && *getenv(names[i]) != '\0')
-			return getenv(names[i]);
-	return "";
-}
-
-static const char *
-env_noproxy(void)
-{
-	if (getenv("no_proxy") != NULL)
-		return getenv("no_proxy");
-	return getenv("NO_PROXY") != NULL ? getenv("NO_PROXY") : "";
+	*proxy = "";
+	if (lower != NULL && *lower == '\0' && upper != NULL && *upper != '\0')
+		return -1;
+	if (lower != NULL && *lower != '\0')
+		*proxy = lower;
+	else if (upper != NULL && *upper != '\0')
+		*proxy = upper;
+	if (**proxy != '\0' && no != NULL && *no != '\0')
+		return -1;
+	return 0;
 }
 
 /* Whether q can be listed here; reads its mirror.  Else leaves it. */
@@ -235,7 +243,10 @@ prepare(struct fast *fp, struct repo *q)
 		;
 	if (q->host == fp->nhosts)
 		memcpy(fp->hosts[fp->nhosts++].key, key, sizeof(key));
-	q->https = strcmp(u.scheme, "https") == 0;
+	if (env_proxy(u.scheme, &q->proxy) == -1) {
+		leave(fp, q, "proxy variables libcurl would read otherwise");
+		goto done;
+	}
 	len = strlen(spec->url);
 	if (len > 0 && spec->url[len - 1] == '/')
 		len--;
@@ -281,7 +292,6 @@ start(struct fast *fp, struct repo *q)
 	int post = q->stage == ST_POST;
 	char *url = util_printf("%s/%s", q->base, post ? "git-upload-pack" :
 	    "info/refs?service=git-upload-pack");
-	const char *scheme = q->https ? "https" : "http";
 	CURL *e;
 	int ok;
 
@@ -317,8 +327,7 @@ start(struct fast *fp, struct repo *q)
 	    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK &&
 	    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)o->timeout) ==
 	    CURLE_OK &&
-	    curl_easy_setopt(e, CURLOPT_PROXY, env_proxy(scheme)) == CURLE_OK &&
-	    curl_easy_setopt(e, CURLOPT_NOPROXY, env_noproxy()) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_PROXY, q->proxy) == CURLE_OK &&
 	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
 	    curl_easy_setopt(e, CURLOPT_WRITEDATA, q) == CURLE_OK &&
 	    curl_easy_setopt(e, CURLOPT_PRIVATE, q) == CURLE_OK &&
@@ -329,6 +338,8 @@ start(struct fast *fp, struct repo *q)
 		ok = curl_easy_setopt(e, CURLOPT_POSTFIELDS, q->request) ==
 		    CURLE_OK && curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
 		    (long)q->request_len) == CURLE_OK;
+	else if (ok)	/* the handle may have sent a POST before */
+		ok = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK;
 	free(url);
 	if (!ok || curl_multi_add_handle(fp->multi, e) != CURLM_OK)
 		return -1;
@@ -453,7 +464,8 @@ judge(struct repo *q)
 	if (want != NULL && strcmp(want, target) != 0)
 		return "HEAD to move";
 	/* HEAD^{commit}: the commit the last update read there, or libgit2. */
-	if (head[0] != '\0' && (head_was == NULL || strcmp(head_was, head)))
+	if (head[0] != '\0' && (head_was == NULL || strcmp(head_was, head) != 0 ||
+	    !localrefs_has(&q->odb, head)))
 		return "HEAD's commit to be read";
 	fetch_report_clear(out);
 	out->result = FETCH_UNCHANGED;
@@ -499,13 +511,19 @@ finish(struct fast *fp, struct repo *q, CURLcode rc)
 			return;
 		}
 	} else {
+		/*
+		 * An empty answer to a POST sent on the host's word alone may
+		 * be a v0 repo's: its own GET tells.
+		 */
 		if ((why = check_answer(q, rc,
 		    "application/x-git-upload-pack-result")) != NULL ||
-		    lsrefs_parse_answer(&q->up, q->body, q->len, &why) == -1) {
+		    lsrefs_parse_answer(&q->up, q->body, q->len, &why) == -1 ||
+		    (q->direct && q->up.n == 0)) {
 			listing_free(&q->up);
 			/* Sent on the host's word alone: ask as git does. */
 			if (q->direct) {
-				q->direct = 0;
+				q->direct = q->v2 = 0;
+				q->asked_direct = 1;
 				q->stage = ST_GET;
 				return;
 			}
@@ -541,7 +559,7 @@ next_request(struct fast *fp, struct repo *q)
 		return;
 	if (q->stage == ST_GET && h->speaks == SPEAKS_ASKING)
 		return;
-	if (q->stage == ST_GET && h->speaks == SPEAKS_V2 && !q->v2) {
+	if (q->stage == ST_GET && h->speaks == SPEAKS_V2 && !q->asked_direct) {
 		q->v2 = q->direct = 1;
 		q->stage = ST_POST;
 	} else if (q->stage == ST_GET && h->speaks == SPEAKS_UNKNOWN) {
@@ -587,6 +605,7 @@ drive(struct fast *fp)
 			break;
 		if (curl_multi_perform(fp->multi, &running) != CURLM_OK)
 			break;
+		size_t done = 0;
 		while ((m = curl_multi_info_read(fp->multi, &left)) != NULL) {
 			char *q = NULL;
 			if (m->msg != CURLMSG_DONE || curl_easy_getinfo(
@@ -594,9 +613,11 @@ drive(struct fast *fp)
 			    q == NULL)
 				continue;
 			finish(fp, (struct repo *)(void *)q, m->data.result);
+			done++;
 		}
-		if (curl_multi_poll(fp->multi, NULL, 0, FAST_POLL_MS, NULL) !=
-		    CURLM_OK)
+		/* An answer may let the next request start: no wait then. */
+		if (done == 0 && curl_multi_poll(fp->multi, NULL, 0,
+		    FAST_POLL_MS, NULL) != CURLM_OK)
 			break;
 	}
 	/* Stopped, or libcurl failed: what is still asked goes to workers. */

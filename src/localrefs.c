@@ -27,11 +27,21 @@
 #define LOCAL_MAX_DEPTH		32
 #define LOCAL_MAX_HEAD		4096
 
+/* A version 2 index: header, fan-out, one trailing pair of checksums. */
+#define IDX_MIN			(8 + 1024 + 40)
+
 struct pack_index {
 	const unsigned char *map;
 	size_t size;
 	uint32_t n;
 };
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
 
 /* The reading of one mirror. */
 struct reader {
@@ -274,13 +284,46 @@ map_index(struct reader *rd, const char *file)
 	pi->map = map;
 	pi->size = (size_t)st.st_size;
 	const unsigned char *m = pi->map;
-	if (pi->size < 8 + 1024 || memcmp(m, "\377tOc\0\0\0\2", 8) != 0)
+	if (pi->size < IDX_MIN || memcmp(m, "\377tOc\0\0\0\2", 8) != 0)
 		return no(rd, "%s", "a pack index that is not version 2");
-	pi->n = (uint32_t)m[8 + 1020] << 24 | (uint32_t)m[8 + 1021] << 16 |
-	    (uint32_t)m[8 + 1022] << 8 | m[8 + 1023];
-	/* Ids, CRCs, offsets and two checksums at least. */
-	if ((pi->size - 8 - 1024 - 40) / 28 < pi->n)
-		return no(rd, "%s", "a pack index shorter than it says");
+	pi->n = be32(m + 8 + 1020);
+	/*
+	 * Ids, CRCs and offsets (28 bytes each), 8 per large offset, the two
+	 * checksums; and counts that never go down.
+	 */
+	if ((pi->size - IDX_MIN) / 28 < pi->n ||
+	    (pi->size - IDX_MIN - (size_t)pi->n * 28) % 8 != 0)
+		return no(rd, "%s", "a pack index of the wrong size");
+	for (int b = 1; b < 256; b++)
+		if (be32(m + 8 + 4 * b) < be32(m + 8 + 4 * (b - 1)))
+			return no(rd, "%s", "a pack index out of order");
+	return NULL;
+}
+
+/*
+ * What libgit2 checks before it takes an object of a pack for there: the
+ * pack's header ("PACK", version 2 or 3, the index's count) and its
+ * trailing checksum, the one its index records.
+ */
+static const char *
+check_pack(struct reader *rd, const char *file, const struct pack_index *pi)
+{
+	unsigned char head[12], tail[20];
+	struct stat st;
+	int fd, ok;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return no(rd, "%s", "a pack cannot be read");
+	ok = fstat(fd, &st) == 0 && st.st_size >= 12 + 20 &&
+	    pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+	    pread(fd, tail, sizeof(tail), st.st_size - 20) ==
+	    (ssize_t)sizeof(tail);
+	close(fd);
+	if (!ok || memcmp(head, "PACK", 4) != 0 ||
+	    (be32(head + 4) != 2 && be32(head + 4) != 3) ||
+	    be32(head + 8) != pi->n ||
+	    memcmp(tail, pi->map + pi->size - 40, 20) != 0)
+		return no(rd, "%s", "a pack that does not match its index");
 	return NULL;
 }
 
@@ -337,6 +380,13 @@ read_packs(struct reader *rd)
 				why = no(rd, "%s", "out of memory");
 			else {
 				why = map_index(rd, file);
+				free(file);
+				file = util_printf("%s/%s", dir, other);
+				if (why == NULL && file == NULL)
+					why = no(rd, "%s", "out of memory");
+				else if (why == NULL)
+					why = check_pack(rd, file, &rd->odb->
+					    packs[rd->odb->npacks - 1]);
 				free(file);
 			}
 			known = 1;
@@ -410,15 +460,9 @@ static int
 in_index(const struct pack_index *pi, const unsigned char id[20])
 {
 	const unsigned char *fan = pi->map + 8, *ids = pi->map + 8 + 1024;
-	uint32_t lo = 0, hi;
+	uint32_t lo = id[0] > 0 ? be32(fan + (id[0] - 1) * 4) : 0;
+	uint32_t hi = be32(fan + id[0] * 4);
 
-	if (id[0] > 0)
-		lo = (uint32_t)fan[(id[0] - 1) * 4] << 24 |
-		    (uint32_t)fan[(id[0] - 1) * 4 + 1] << 16 |
-		    (uint32_t)fan[(id[0] - 1) * 4 + 2] << 8 |
-		    fan[(id[0] - 1) * 4 + 3];
-	hi = (uint32_t)fan[id[0] * 4] << 24 | (uint32_t)fan[id[0] * 4 + 1] <<
-	    16 | (uint32_t)fan[id[0] * 4 + 2] << 8 | fan[id[0] * 4 + 3];
 	if (hi > pi->n || lo > hi)
 		return 0;
 	while (lo < hi) {

@@ -1335,9 +1335,11 @@ mirror_repo_init(const char *url, const char *cacert)
 	/*
 	 * Replaces the system's CAs, as curl's CAINFO does for the API.  The
 	 * parse of a bundle (mbedTLS, every certificate) costs more than a
-	 * no-op update: done once, and only when TLS is to be spoken.
+	 * no-op update: done once, and only when TLS may be spoken (an http
+	 * URL may be redirected to https on its host, or through a proxy).
 	 */
-	if (cacert == NULL || strncasecmp(url, "https://", 8) != 0 ||
+	if (cacert == NULL || (strncasecmp(url, "https://", 8) != 0 &&
+	    strncasecmp(url, "http://", 7) != 0) ||
 	    (loaded != NULL && strcmp(loaded, cacert) == 0) ||
 	    (loaded == NULL && same_file(cacert, MIRROR_DEFAULT_CA)))
 		return NULL;

@@ -160,7 +160,13 @@ fetch_step(struct run *run, const struct run_opts *opts)
 			.payload = &display,
 			.stop = opts->stop,
 		};
-		err = fastpath_run(run->repos, run->n, served, &fopts, &fstats);
+		/* Only an aid: without libcurl, the workers take every repo. */
+		if ((err = fastpath_run(run->repos, run->n, served, &fopts,
+		    &fstats)) != NULL && opts->trace != NULL)
+			fprintf(opts->trace, "fast path: not taken: %s\n",
+			    err->msg);
+		dsm_error_free(err);
+		err = NULL;
 		left -= fstats.served;
 	}
 	struct worker_opts wopts = {
@@ -178,8 +184,7 @@ fetch_step(struct run *run, const struct run_opts *opts)
 		.skip = served,
 		.started = &started,
 	};
-	if (err == NULL)
-		err = worker_fetch_all(run->repos, run->n, &wopts);
+	err = worker_fetch_all(run->repos, run->n, &wopts);
 	if (err == NULL && opts->trace != NULL)
 		fprintf(opts->trace, "workers: %zu started for %zu repos\n",
 		    started, left);

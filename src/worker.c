@@ -45,6 +45,7 @@ struct slot {
 	int timed_out;
 	int local;		/* maintaining: not watched for silence */
 	int got_result;
+	int heard;		/* said something of its repo */
 	char *buf;
 	size_t len;
 	size_t cap;
@@ -57,6 +58,10 @@ struct pool {
 	struct slot slots[WORKER_MAX_JOBS];
 	size_t active;		/* processes alive */
 	size_t started;		/* processes started in the run */
+	size_t next;		/* the next repo of results[] to fetch */
+	size_t *again;		/* repos to give to another worker */
+	size_t nagain;
+	char *retried;		/* ... once each at most */
 };
 
 /* Writes all of buf to fd; returns -1 when the parent is gone. */
@@ -115,6 +120,8 @@ child_repo(int fd, const struct worker_opts *opts,
 	struct fsck_report frep = { 0 };
 	struct dsm_error *err;
 
+	/* Before a word of the repo: the parent gives it to another worker. */
+	util_kill_point("worker-repo-taken");
 	/* What the repo before may have left in the process's state. */
 	err = mirror_repo_init(r->spec->url, opts->cacert);
 	if (err == NULL && opts->fsck) {
@@ -270,8 +277,9 @@ assign(struct pool *pool, struct slot *slot, size_t index)
 	slot->timed_out = 0;
 	slot->local = 0;
 	slot->got_result = 0;
+	slot->heard = 0;
 	(void)pool;
-	/* A worker gone meanwhile: its end of file tells, reap() reports. */
+	/* A worker gone meanwhile: its end of file tells, reap() decides. */
 	return write_all(slot->cmd, line, (size_t)len);
 }
 
@@ -369,6 +377,7 @@ drain(struct pool *pool, struct slot *slot)
 		return 0;
 	slot->len += (size_t)n;
 	slot->last_heard = util_now();
+	slot->heard = slot->heard || slot->index != NO_REPO;
 	while ((nl = memchr(slot->buf, '\n', slot->len)) != NULL) {
 		size_t linelen = (size_t)(nl - slot->buf);
 		handle_line(pool, slot, slot->buf, linelen);
@@ -406,6 +415,16 @@ reap(struct pool *pool, struct slot *slot)
 	pool->active--;
 	if (index == NO_REPO)
 		return;
+	/*
+	 * Gone before it said a word of the repo (it died idle, just as the
+	 * repo was handed to it): the repo goes to another worker, once.
+	 */
+	if (!slot->heard && !slot->timed_out && !stopping(pool) &&
+	    !pool->retried[index]) {
+		pool->retried[index] = 1;
+		pool->again[pool->nagain++] = index;
+		return;
+	}
 	struct fetch_report *f = &pool->results[index].fetch;
 	/* Stopped, or silent too long: clean up after it now. */
 	recover_mirror(pool->opts->root, pool->results[index].spec->name);
@@ -468,25 +487,54 @@ next_todo(const struct pool *pool, size_t next)
 	return next;
 }
 
+/* Whether a repo is waiting for a worker. */
+static int
+waiting(const struct pool *pool)
+{
+	return pool->nagain > 0 || pool->next < pool->n;
+}
+
+/* The repo to give to a worker now. */
+static size_t
+take(struct pool *pool)
+{
+	size_t index;
+
+	if (pool->nagain > 0)
+		return pool->again[--pool->nagain];
+	index = pool->next;
+	pool->next = next_todo(pool, pool->next + 1);
+	return index;
+}
+
 struct dsm_error *
 worker_fetch_all(struct repo_result *results, size_t n,
     const struct worker_opts *opts)
 {
 	struct pool pool = { .results = results, .n = n, .opts = opts };
-	struct dsm_error *err = NULL;
-	size_t next = next_todo(&pool, 0);
+	struct dsm_error *err = NULL, *cerr;
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs > WORKER_MAX_JOBS ?
 	    WORKER_MAX_JOBS : opts->jobs;
 
 	for (size_t i = 0; i < WORKER_MAX_JOBS; i++)
 		pool.slots[i].fd = pool.slots[i].cmd = -1;
-	while (pool.active > 0 || (next < n && !stopping(&pool) &&
+	pool.next = next_todo(&pool, 0);
+	if ((pool.again = calloc(n + 1, sizeof(*pool.again))) == NULL ||
+	    (pool.retried = calloc(n + 1, 1)) == NULL) {
+		free(pool.again);
+		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
+	}
+	/*
+	 * A worker that cannot be started is the run's error only when no
+	 * other is left to fetch what remains.
+	 */
+	while (pool.active > 0 || (waiting(&pool) && !stopping(&pool) &&
 	    err == NULL)) {
 		for (int i = 0; i < jobs; i++) {
 			struct slot *s = &pool.slots[i];
 			if (s->pid > 0 && s->index != NO_REPO)
 				continue;
-			if (next >= n || stopping(&pool) || err != NULL) {
+			if (!waiting(&pool) || stopping(&pool)) {
 				/* Nothing more to do: an idle worker ends. */
 				if (s->pid > 0 && s->cmd >= 0) {
 					close(s->cmd);
@@ -494,10 +542,11 @@ worker_fetch_all(struct repo_result *results, size_t n,
 				}
 				continue;
 			}
-			if (s->pid <= 0 && (err = spawn(&pool, s)) != NULL)
-				break;
-			assign(&pool, s, next);
-			next = next_todo(&pool, next + 1);
+			if (s->pid <= 0 && s->cmd < 0 && err == NULL &&
+			    (err = spawn(&pool, s)) != NULL)
+				continue;
+			if (s->pid > 0 && s->cmd >= 0)
+				assign(&pool, s, take(&pool));
 		}
 		if (err != NULL && pool.active == 0)
 			break;
@@ -510,11 +559,17 @@ worker_fetch_all(struct repo_result *results, size_t n,
 	if (opts->started != NULL)
 		*opts->started = pool.started;
 	/* Repos never started (interrupted, or no process): say so. */
-	for (; next < n; next = next_todo(&pool, next + 1))
-		set_error(&results[next].fetch, "%s", err != NULL ?
-		    err->msg : "interrupted");
+	while (waiting(&pool)) {
+		size_t i = take(&pool);
+		set_error(&results[i].fetch, "%s", err != NULL ? err->msg :
+		    "interrupted");
+		if (opts->on_done != NULL)
+			opts->on_done(i, opts->payload);
+	}
+	free(pool.again);
+	free(pool.retried);
 	/* Killed workers may leave temporary clones; no worker runs now. */
-	struct dsm_error *cerr = recover_root(opts->root);
+	cerr = recover_root(opts->root);
 	if (err == NULL)
 		err = cerr;
 	else

@@ -15,6 +15,11 @@
 #   noidx     a pack of the mirror lost its index   -> repaired
 #   packs     more packs than maintenance allows    -> consolidated
 #   url       mirrors.json's URL changed            -> followed, with a note
+#   trunc     a pack of the mirror cut short        -> as libgit2 finds it
+# and one that does not go to a worker, though the fast path asks twice:
+#   v0        a v0-only repo on a host whose first repo spoke v2: its
+#             ls-refs POST alone fails, then the GET (as git asks) is its
+#             v0 advertisement                       -> unchanged
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
@@ -34,11 +39,13 @@ cat >"$T/junk-backend" <<-EOF
 		printf 'this is no ls-refs answer\n'
 		exit 0
 	fi
+	# The v0 repo's server side speaks v0 whatever the client asks.
+	case \$PATH_INFO in /v0.git/*) unset HTTP_GIT_PROTOCOL; export GIT_PROTOCOL=version=0 ;; esac
 	exec '$(git --exec-path)/git-http-backend'
 EOF
 chmod +x "$T/junk-backend"
 
-cases=(moved head lock symref gone redirect junk file noidx packs url)
+cases=(moved head lock symref gone redirect junk file noidx packs url trunc v0)
 for c in keep "${cases[@]}"; do make_upstream "$c"; done
 cp -a "$T/upstream/url.git" "$T/upstream/url-moved.git"
 GIT_SERVER_CGI=$T/junk-backend GIT_SERVER_CONF='server.modules += ( "mod_redirect" )
@@ -100,6 +107,8 @@ for i in $(seq 10 26); do
 	cp "${p%.pack}.idx" "${p%/*}/pack-00000000000000000000000000000000000000$i.idx"
 done
 config "$T/a" "$GIT_BASE/url-moved.git"
+p=$(ls "$T/a/mirrors/trunc.git/objects/pack/"*.pack)
+truncate -s 100 "$p"
 
 rm -rf "$T/b"
 cp -a "$T/a" "$T/b"
@@ -128,9 +137,11 @@ reason file "not an http(s) URL"
 reason noidx "has no index"
 reason packs "packs to consolidate (maintenance)"
 reason url "the url changed"
-assert_contains "$T/err" "fast path: keep: unchanged (protocol v2, "
-assert_contains "$T/err" "fast path: 1 of 12 repos unchanged"
-assert_contains "$T/err" "workers: 1 started for 11 repos"
+reason trunc "a pack that does not match its index"
+assert_contains "$T/err" "fast path: keep: unchanged (protocol v2, capabilities, ls-refs)"
+assert_contains "$T/err" "fast path: v0: unchanged (protocol v0, full advertisement)"
+assert_contains "$T/err" "fast path: 2 of 14 repos unchanged"
+assert_contains "$T/err" "workers: 1 started for 12 repos"
 
 # And what the workers made of them.
 assert_eq updated "$(fetch_field moved result)" "moved"
@@ -149,12 +160,17 @@ assert_eq 18 "$(json_get "repo('packs')['fetch']['maintenance']['packs_before']"
 assert_eq unchanged "$(fetch_field url result)" "url"
 assert_contains_str "$(fetch_field url note)" "the url changed"
 
-# The next run: only what stays odd (gone, junk, file) goes to a worker again.
+# The next run, gone and junk mended: only what stays odd (file, redirect,
+# symref) goes to a worker again; trunc was fetched whole again, or not.
 mv "$T/gone.git" "$T/upstream/gone.git"
 rm "$T/junk.mode"
-assert_exit 0 "$DSMIRROR" -c "$T/a/mirrors.json" -v -j1 --json fetch
-assert_contains "$T/err" "fast path: 9 of 12 repos unchanged"
+rca=0
+"$DSMIRROR" -c "$T/a/mirrors.json" -v -j1 --json fetch >"$T/out" 2>"$T/err" || rca=$?
 reason file "not an http(s) URL"
 reason redirect "a redirect"
+reason symref "refs/heads/alias is a symbolic ref"
+for c in keep moved head lock gone junk noidx packs url v0; do
+	assert_contains "$T/err" "fast path: $c: unchanged"
+done
 git_server_stop
 fsck_all "$T/a/mirrors"

@@ -6,11 +6,14 @@
 #  - one worker clones a repo of one server, then one of another server: the
 #    redirect check (every connection of a fetch goes to its first host) is
 #    reset between the two, so the second is no "redirect to another host";
-#  - a worker killed while it stalls (--timeout) is reported for its repo and
-#    replaced for the next ones;
+#  - a worker that dies in the middle of a repo, or is killed while it stalls
+#    (--timeout), is reported for its repo and replaced for the next ones;
 #  - the CA bundle is parsed once per worker: --cacert naming the file libgit2
-#    loads anyway is not loaded again, and no bundle is read for http URLs
-#    (counted with strace, where it can trace).
+#    loads anyway is not loaded again, another is loaded once for three
+#    repos, none for file:// URLs;
+#    and a failed clone (which turns libgit2's fsync off for its temporary
+#    folder) leaves fsync on for the next repo (with strace, where it can
+#    trace).
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
@@ -65,13 +68,44 @@ for r in a b c d e; do
 	assert_refs_equal "$T/upstream/$r.git" "$ROOT/$r.git"
 done
 
+# A worker that dies in the middle of a repo (here at a kill point each update
+# passes) is reported for that repo, and a new one takes the next repo.
+for r in a b c; do
+	work_commit "$r"
+	work "$r" push -q origin main
+done
+write_config "$CONFIG" a="$GIT_BASE/a.git" b="$SECOND_BASE/b.git" c="$GIT_BASE/c.git"
+assert_exit 3 env DSMIRROR_TEST_KILL=maint-refs-packed "$DSMIRROR" -c "$CONFIG" -v -j1 --json fetch
+for r in a b c; do
+	assert_eq error "$(fetch_field "$r" result)" "$r fetch.result, its worker killed"
+	assert_eq "worker killed by signal 9" "$(fetch_field "$r" error)" "$r fetch.error"
+done
+assert_contains "$T/err" "workers: 3 started for 3 repos"
+assert_exit 0 dsm -v -j1 --json fetch
+for r in a b c; do assert_refs_equal "$T/upstream/$r.git" "$ROOT/$r.git"; done
+
+# A worker gone before it said a word of its repo (it died idle, as the repo
+# was handed to it): the repo goes to another worker, once. Here every worker
+# dies so: each repo is tried twice, then reported.
+for r in a b c; do
+	work_commit "$r"
+	work "$r" push -q origin main
+done
+assert_exit 3 env DSMIRROR_TEST_KILL=worker-repo-taken "$DSMIRROR" -c "$CONFIG" -v -j1 --json fetch
+for r in a b c; do
+	assert_eq "worker killed by signal 9" "$(fetch_field "$r" error)" "$r fetch.error"
+done
+assert_contains "$T/err" "workers: 6 started for 3 repos"
+
 # A worker that stalls is killed and replaced: the repos after it are fetched.
 stall_server_start
 rm -rf "$ROOT"
 write_config "$CONFIG" s="$STALL_URL/s.git" a="$GIT_BASE/a.git" b="$SECOND_BASE/b.git"
-assert_exit 3 timeout $((60 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j1 --timeout 3 --json fetch
+# (--timeout 3, or more where dsmirror runs slower: the clones after it must
+# not time out.)
+assert_exit 3 timeout $((60 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j1 --timeout $((3 * SLOW)) --json fetch
 assert_eq error "$(fetch_field s result)" "s fetch.result"
-assert_contains_str "$(fetch_field s error)" "no progress for 3 s"
+assert_contains_str "$(fetch_field s error)" "no progress for $((3 * SLOW)) s"
 assert_eq cloned "$(fetch_field a result)" "a fetch.result"
 assert_eq cloned "$(fetch_field b result)" "b fetch.result"
 assert_contains "$T/err" "workers: 2 started for 3 repos"
@@ -93,7 +127,30 @@ if [ -f "$ca" ] && command -v strace >/dev/null && strace -f -qq -o /dev/null tr
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 		strace -f -qq -e trace=openat -o "$T/strace" \
 		"$DSMIRROR" -c "$CONFIG" -j1 --cacert "$T/other-ca.pem" -q fetch || fail "the fetch under strace failed"
-	assert_eq 0 "$(grep -c "other-ca.pem" "$T/strace" || true)" "loads of --cacert for http URLs"
+	assert_eq 1 "$(grep -c "other-ca.pem" "$T/strace" || true)" "loads of another --cacert by one worker for three repos"
+	# No URL that could lead to TLS (file://): no bundle read at all.
+	rm -rf "$ROOT"
+	write_config "$CONFIG" a="file://$T/upstream/a.git" c="file://$T/upstream/c.git"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=openat -o "$T/strace" \
+		"$DSMIRROR" -c "$CONFIG" -j1 --cacert "$T/other-ca.pem" -q fetch || fail "the fetch under strace failed"
+	assert_eq 0 "$(grep -c "other-ca.pem" "$T/strace" || true)" "loads of --cacert for file:// URLs"
+	rm -rf "$ROOT"
+	write_config "$CONFIG" a="$GIT_BASE/a.git"
+	dsm -q fetch || fail "the clone of a failed"
+
+	# A clone that fails (the upstream is not there) turns libgit2's fsync off
+	# for its temporary folder; the next repo of the same worker, an update,
+	# has it on again: its pack and refs are fsynced.
+	work_commit a
+	work a push -q origin main
+	write_config "$CONFIG" x="$GIT_BASE/nothing-here.git" a="$GIT_BASE/a.git"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -y -e trace=fsync,fdatasync -o "$T/strace" \
+		"$DSMIRROR" -c "$CONFIG" -j1 -q fetch && fail "the fetch of a missing upstream succeeded"
+	n=$(grep -c "a\.git/" "$T/strace" || true)
+	[ "$n" -ge 1 ] || fail "the update after a failed clone made no fsync in a.git: $(cat "$T/strace")"
+	assert_refs_equal "$T/upstream/a.git" "$ROOT/a.git"
 fi
 git_server_stop
 stop "$SECOND_PID"

@@ -278,20 +278,35 @@ put(const char *rel, const char *text)
 	free(p);
 }
 
-/* A pack index (version 2) listing ids, sorted, and its (empty) pack. */
+/*
+ * A pack index (version 2) listing ids, sorted, and a pack to go with it:
+ * its header counts them and its trailing checksum is the one the index
+ * records (the objects themselves are not there: nothing here reads them).
+ */
 static void
 put_index(const char *stem, const unsigned char (*ids)[20], size_t n)
 {
+	static const unsigned char sum[20] = "pack-checksum-here!";
+	unsigned char head[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0,
+	    (unsigned char)n };
 	char rel[128];
 	uint32_t fan[256] = { 0 };
 
 	for (size_t i = 0; i < n; i++)
 		for (int b = ids[i][0]; b < 256; b++)
 			fan[b]++;
-	snprintf(rel, sizeof(rel), "objects/pack/%s.pack", stem);
-	put(rel, "PACK");
-	snprintf(rel, sizeof(rel), "%s/objects/pack/%s.idx", dir, stem);
+	snprintf(rel, sizeof(rel), "%s/objects", dir);
+	mkdir(rel, 0755);
+	snprintf(rel, sizeof(rel), "%s/objects/pack", dir);
+	mkdir(rel, 0755);
+	snprintf(rel, sizeof(rel), "%s/objects/pack/%s.pack", dir, stem);
 	FILE *f = fopen(rel, "w");
+	assert_non_null(f);
+	fwrite(head, 1, sizeof(head), f);
+	fwrite(sum, 1, 20, f);
+	fclose(f);
+	snprintf(rel, sizeof(rel), "%s/objects/pack/%s.idx", dir, stem);
+	f = fopen(rel, "w");
 	assert_non_null(f);
 	fwrite("\377tOc\0\0\0\2", 1, 8, f);
 	for (int b = 0; b < 256; b++) {
@@ -301,7 +316,10 @@ put_index(const char *stem, const unsigned char (*ids)[20], size_t n)
 		fwrite(be, 1, 4, f);
 	}
 	fwrite(ids, 20, n, f);
-	for (size_t i = 0; i < n * 8 + 40; i++)
+	for (size_t i = 0; i < n * 8; i++)	/* CRCs and offsets */
+		fputc(0, f);
+	fwrite(sum, 1, 20, f);
+	for (int i = 0; i < 20; i++)		/* the index's own checksum */
 		fputc(0, f);
 	fclose(f);
 }
@@ -405,6 +423,41 @@ test_local_refused(void **unused)
 		assert_null(localrefs_read(dir, &refs, &odb, why, sizeof(why)));
 		localrefs_free(&refs, &odb);
 	}
+	/* A pack cut short, or another pack's: not the index's pack. */
+	char *pack = util_path_join(dir, "objects/pack/pack-aaaa.pack");
+	assert_non_null(pack);
+	assert_int_equal(truncate(pack, 31), 0);
+	assert_non_null(localrefs_read(dir, &refs, &odb, why, sizeof(why)));
+	assert_non_null(strstr(why, "does not match its index"));
+	localrefs_free(&refs, &odb);
+	FILE *f = fopen(pack, "r+");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	fputc('!', f);
+	fclose(f);
+	assert_non_null(localrefs_read(dir, &refs, &odb, why, sizeof(why)));
+	localrefs_free(&refs, &odb);
+	/* An index cut short, whatever it says it holds. */
+	static const unsigned char ids[2][20] = {
+	    { 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+	      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11 },
+	    { 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33,
+	      0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33 } };
+	put_index("pack-aaaa", ids, 2);
+	assert_null(localrefs_read(dir, &refs, &odb, why, sizeof(why)));
+	localrefs_free(&refs, &odb);
+	char *idx = util_path_join(dir, "objects/pack/pack-aaaa.idx");
+	assert_non_null(idx);
+	for (off_t cut = 1040; cut <= 1100; cut += 12) {
+		assert_int_equal(truncate(idx, cut), 0);
+		if (localrefs_read(dir, &refs, &odb, why, sizeof(why)) == NULL)
+			fail_msg("an index of %lld bytes was taken", (long long)cut);
+		localrefs_free(&refs, &odb);
+	}
+	put_index("pack-aaaa", ids, 2);
+	free(pack);
+	free(idx);
+
 	/* A detached HEAD, and maintenance due. */
 	put("HEAD", A "\n");
 	assert_non_null(localrefs_read(dir, &refs, &odb, why, sizeof(why)));
