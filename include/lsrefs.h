@@ -64,6 +64,14 @@ int lsrefs_is_hex(const char *s, size_t len);
 int lsrefs_pattern_ok(const char *pat);
 int lsrefs_matches(const char *pat, const char *name);
 
+/*
+ * Whether the ref name is one a mirror of these patterns (n of them) holds:
+ * it matches one, and it is neither an advertisement of a peeled tag
+ * ("refs/tags/v1^{}") nor in dsmirror's own namespace (MIRROR_OWN_NS),
+ * whatever the patterns say.  The one rule of the fetch and the fast path.
+ */
+int lsrefs_mirrored(char *const *patterns, size_t n, const char *name);
+
 enum lsrefs_adv {
 	LSREFS_ERROR = -1,	/* *why says what */
 	LSREFS_V0 = 0,		/* *out holds the listing */

@@ -14,6 +14,20 @@
 /* Returns a newly allocated formatted string, or NULL when out of memory. */
 char *util_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A growing buffer, kept NUL-terminated (its data may hold NULs too). */
+struct util_buf {
+	char *data;
+	size_t len, cap;
+};
+
+/*
+ * Appends n bytes to b unless that would make it longer than max bytes.
+ * Returns 0, or -1 (too long, or out of memory: b as it was).
+ */
+int util_buf_append(struct util_buf *b, const void *data, size_t n,
+    size_t max);
+
+
 /* Returns "a/b" (no doubled slash), or NULL when out of memory. */
 char *util_path_join(const char *a, const char *b);
 

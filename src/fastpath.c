@@ -65,8 +65,7 @@ struct repo {
 	struct curl_slist *headers;
 	char *request;		/* the ls-refs command */
 	size_t request_len;
-	char *body;
-	size_t len, cap;
+	struct util_buf body;
 	int too_big;
 	int v2;
 	struct listing up;
@@ -265,23 +264,10 @@ on_body(char *data, size_t size, size_t nmemb, void *payload)
 	struct repo *q = payload;
 	size_t n = size * nmemb;
 
-	if (n > FAST_MAX_BODY - q->len) {
-		q->too_big = 1;
-		return 0;
-	}
-	if (q->len + n > q->cap) {
-		size_t cap = q->cap != 0 ? q->cap : 16384;
-		char *p;
-		while (cap < q->len + n)
-			cap *= 2;
-		if ((p = realloc(q->body, cap)) == NULL)
-			return 0;
-		q->body = p;
-		q->cap = cap;
-	}
-	memcpy(q->body + q->len, data, n);
-	q->len += n;
-	return n;
+	if (util_buf_append(&q->body, data, n, FAST_MAX_BODY) == 0)
+		return n;
+	q->too_big = q->body.len + n > FAST_MAX_BODY;
+	return 0;
 }
 
 /* Starts q's next request on the multi handle. */
@@ -311,7 +297,7 @@ start(struct fast *fp, struct repo *q)
 			q->headers = curl_slist_append(q->headers, "Accept: "
 			    "application/x-git-upload-pack-result");
 	}
-	q->len = 0;
+	q->body.len = 0;
 	q->too_big = 0;
 	ok = q->headers != NULL &&
 	    curl_easy_setopt(e, CURLOPT_URL, url) == CURLE_OK &&
@@ -370,22 +356,6 @@ check_answer(struct repo *q, CURLcode rc, const char *type)
 	return NULL;
 }
 
-/* Whether name is a ref the repo mirrors (as mirror.c's is_mirrored). */
-static int
-mirrored(const struct repo_spec *spec, const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len >= 3 && strcmp(name + len - 3, "^{}") == 0)
-		return 0;
-	if (strncmp(name, MIRROR_OWN_NS, strlen(MIRROR_OWN_NS)) == 0)
-		return 0;
-	for (size_t i = 0; i < spec->nrefs; i++)
-		if (lsrefs_matches(spec->refs[i], name))
-			return 1;
-	return 0;
-}
-
 /* The ref HEAD should name, as mirror.c's wanted_head(); NULL: any. */
 static const char *
 wanted_head(const struct repo_spec *spec, const struct listing *up,
@@ -416,7 +386,7 @@ keep_mirrored(const struct repo_spec *spec, struct listing *l)
 	size_t k = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
-		if (mirrored(spec, l->v[i].name))
+		if (lsrefs_mirrored(spec->refs, spec->nrefs, l->v[i].name))
 			l->v[k++] = l->v[i];
 		else
 			free(l->v[i].name);
@@ -494,8 +464,8 @@ finish(struct fast *fp, struct repo *q, CURLcode rc)
 		enum lsrefs_adv adv = LSREFS_ERROR;
 		if ((why = check_answer(q, rc,
 		    "application/x-git-upload-pack-advertisement")) == NULL)
-			adv = lsrefs_parse_advertisement(&q->up, q->body, q->len,
-			    &why);
+			adv = lsrefs_parse_advertisement(&q->up, q->body.data,
+			    q->body.len, &why);
 		/* The host's first answer tells what the others may skip. */
 		if (h->speaks == SPEAKS_ASKING)
 			h->speaks = adv == LSREFS_V2 ? SPEAKS_V2 :
@@ -517,7 +487,8 @@ finish(struct fast *fp, struct repo *q, CURLcode rc)
 		 */
 		if ((why = check_answer(q, rc,
 		    "application/x-git-upload-pack-result")) != NULL ||
-		    lsrefs_parse_answer(&q->up, q->body, q->len, &why) == -1 ||
+		    lsrefs_parse_answer(&q->up, q->body.data, q->body.len,
+		    &why) == -1 ||
 		    (q->direct && q->up.n == 0)) {
 			listing_free(&q->up);
 			/* Sent on the host's word alone: ask as git does. */
@@ -670,7 +641,7 @@ fastpath_run(struct repo_result *results, size_t n, char *served,
 		curl_slist_free_all(q->headers);
 		free(q->base);
 		free(q->request);
-		free(q->body);
+		free(q->body.data);
 		listing_free(&q->up);
 		localrefs_free(&q->local, &q->odb);
 	}

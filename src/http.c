@@ -34,8 +34,7 @@ struct http {
 	unsigned seed;		/* for the jitter */
 	char errbuf[CURL_ERROR_SIZE];
 	/* The answer being received. */
-	char *body;
-	size_t len, cap;
+	struct util_buf body;
 	int too_big;
 };
 
@@ -83,24 +82,11 @@ on_body(char *data, size_t size, size_t nmemb, void *payload)
 	size_t n = size * nmemb;
 
 	/* CURLOPT_MAXFILESIZE cannot see a chunked answer coming: count. */
-	if (n > HTTP_MAX_BODY - h->len) {
+	if (n > HTTP_MAX_BODY - h->body.len) {
 		h->too_big = 1;
 		return 0;
 	}
-	if (h->len + n + 1 > h->cap) {
-		size_t cap = h->cap != 0 ? h->cap : 16384;
-		while (cap < h->len + n + 1)
-			cap *= 2;
-		char *p = realloc(h->body, cap);
-		if (p == NULL)
-			return 0;
-		h->body = p;
-		h->cap = cap;
-	}
-	memcpy(h->body + h->len, data, n);
-	h->len += n;
-	h->body[h->len] = '\0';
-	return n;
+	return util_buf_append(&h->body, data, n, HTTP_MAX_BODY) == 0 ? n : 0;
 }
 
 static int
@@ -184,7 +170,7 @@ http_free(struct http *h)
 		explicit_bzero(h->auth, strlen(h->auth));
 		free(h->auth);
 	}
-	free(h->body);
+	free(h->body.data);
 	free(h->silent);
 	free(h);
 }
@@ -410,7 +396,7 @@ perform(struct http *h, const char *url, const char *etag,
 	headers = request_headers(h, url, etag, last_modified);
 	if (headers == NULL)
 		return CURLE_OUT_OF_MEMORY;
-	h->len = 0;
+	h->body.len = 0;
 	h->too_big = 0;
 	h->errbuf[0] = '\0';
 	*status = 0;
@@ -448,7 +434,7 @@ went_silent(struct http *h, CURLcode rc)
 {
 	long header_bytes = 0;
 
-	if (rc != CURLE_OPERATION_TIMEDOUT || h->len > 0)
+	if (rc != CURLE_OPERATION_TIMEDOUT || h->body.len > 0)
 		return 0;
 	curl_easy_getinfo(h->curl, CURLINFO_HEADER_SIZE, &header_bytes);
 	return header_bytes == 0;
@@ -516,11 +502,10 @@ take_answer(struct http *h, const char *url, long status,
 	r->status = status;
 	if ((r->url = strdup(url)) == NULL)
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
-	if (status != 304 && h->len > 0) {
-		r->body = h->body;
-		r->len = h->len;
-		h->body = NULL;
-		h->len = h->cap = 0;
+	if (status != 304 && h->body.len > 0) {
+		r->body = h->body.data;
+		r->len = h->body.len;
+		memset(&h->body, 0, sizeof(h->body));
 	}
 	r->etag = header(h, "etag");
 	r->last_modified = header(h, "last-modified");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lsrefs.h"
+#include "mirror.h"
 
 #define PKT_MAX		65520	/* the protocol's largest pkt-line */
 
@@ -98,6 +99,21 @@ lsrefs_matches(const char *pat, const char *name)
 	if (len > 0 && pat[len - 1] == '*')
 		return strncmp(pat, name, len - 1) == 0 && name[len - 1] != '\0';
 	return strcmp(pat, name) == 0;
+}
+
+int
+lsrefs_mirrored(char *const *patterns, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len >= 3 && strcmp(name + len - 3, "^{}") == 0)
+		return 0;
+	if (strncmp(name, MIRROR_OWN_NS, strlen(MIRROR_OWN_NS)) == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lsrefs_matches(patterns[i], name))
+			return 1;
+	return 0;
 }
 
 /* The reader of a buffer of pkt-lines. */

@@ -29,6 +29,7 @@
 
 #include "fsck.h"
 #include "haves.h"
+#include "lsrefs.h"
 #include "maint.h"
 #include "mirror.h"
 #include "mirror_int.h"
@@ -223,21 +224,16 @@ reflist_find(const struct reflist *l, const char *name)
 	return bsearch(&key, l->v, l->n, sizeof(struct ref), ref_cmp);
 }
 
+/*
+ * The patterns config.c lets through (a name, or a prefix and a star) mean
+ * to lsrefs.c what they mean to a libgit2 refspec: one rule for the fetch
+ * and the fast path.
+ */
 static int
 is_mirrored(const struct fetch *f, const char *name)
 {
-	size_t len = strlen(name);
-
-	/* Peeled tags ("refs/tags/v1^{}") are advertisements, not refs. */
-	if (len >= 3 && strcmp(name + len - 3, "^{}") == 0)
-		return 0;
-	/* Our own namespace is never mirrored, whatever the patterns say. */
-	if (strncmp(name, MIRROR_OWN_NS, strlen(MIRROR_OWN_NS)) == 0)
-		return 0;
-	for (size_t i = 0; i < f->nspecs; i++)
-		if (git_refspec_src_matches(f->specs[i], name))
-			return 1;
-	return 0;
+	return lsrefs_mirrored(f->opts->spec->refs, f->opts->spec->nrefs,
+	    name);
 }
 
 static struct dsm_error *

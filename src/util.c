@@ -213,6 +213,27 @@ util_write_temp(const char *path, const void *data, size_t len,
 	return write_temp(path, data, len, mode, 0, tmp);
 }
 
+int
+util_buf_append(struct util_buf *b, const void *data, size_t n, size_t max)
+{
+	if (n > max || b->len > max - n)
+		return -1;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap != 0 ? b->cap : 16384;
+		char *p;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(b->data, cap)) == NULL)
+			return -1;
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 double
 util_now(void)
 {
