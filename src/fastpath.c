@@ -148,23 +148,28 @@ proxy_configured(const char *mirror)
 }
 
 /*
- * The proxy libgit2's GIT_PROXY_AUTO takes from the environment for
- * scheme, into *proxy ("" for none).  Returns -1 where libcurl could not
- * be made to do the same: a no_proxy list (the two match hosts by their
- * own rules), or a variable set but empty beside one that is not (which
- * of the two wins is libgit2's detail).
+ * The proxy libgit2 1.5's GIT_PROXY_AUTO takes from the environment for an
+ * https URL, into *proxy ("" for none): https_proxy, else HTTPS_PROXY.
+ * Returns -1 where libcurl could not be made to do the same: a no_proxy
+ * list beside it (the two match hosts by their own rules), a variable set
+ * but empty beside one that is not (which wins is libgit2's detail), and
+ * any http_proxy or HTTP_PROXY for an http URL (libgit2 1.5 connects
+ * directly there, as t_fastpath found, which is not to be relied on).
  */
 static int
 env_proxy(const char *scheme, const char **proxy)
 {
-	static const char *const https[] = { "https_proxy", "HTTPS_PROXY" };
-	static const char *const http[] = { "http_proxy", "HTTP_PROXY" };
-	const char *const *names = strcmp(scheme, "https") == 0 ? https : http;
-	const char *lower = getenv(names[0]), *upper = getenv(names[1]);
+	const char *lower = getenv("https_proxy"), *upper = getenv("HTTPS_PROXY");
 	const char *no = getenv("no_proxy") != NULL ? getenv("no_proxy") :
 	    getenv("NO_PROXY");
 
 	*proxy = "";
+	if (strcmp(scheme, "https") != 0) {
+		lower = getenv("http_proxy");
+		upper = getenv("HTTP_PROXY");
+		return (lower != NULL && *lower != '\0') ||
+		    (upper != NULL && *upper != '\0') ? -1 : 0;
+	}
 	if (lower != NULL && *lower == '\0' && upper != NULL && *upper != '\0')
 		return -1;
 	if (lower != NULL && *lower != '\0')

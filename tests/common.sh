@@ -144,8 +144,8 @@ free_port() {
 # PROGRAM instead of git-http-backend (corrupt_backend_start uses it).
 # GIT_SERVER_V0=1 makes the server speak protocol v0 only, whatever the client
 # asks; GIT_SERVER_CONF adds lines to lighttpd's configuration. The access log
-# ends each line with the client's port (one port: one connection) and the
-# Git-Protocol header it sent.
+# ends each line with the client's port (one port: one connection), the
+# Git-Protocol header it sent and its Authorization header, if any.
 git_server_start() {
 	local port=${GIT_PORT:-$(free_port)} conf=$T/lighttpd.conf v0=
 	[ -z "${GIT_SERVER_V0:-}" ] || v0='"GIT_PROTOCOL" => "version=0",'
@@ -161,7 +161,7 @@ git_server_start() {
 		server.stream-response-body = 1
 		server.modules = ( "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog" )
 		accesslog.filename = "$GIT_ACCESS_LOG"
-		accesslog.format = "%h %V %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" port=%{remote}p proto=\"%{Git-Protocol}i\""
+		accesslog.format = "%h %V %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" port=%{remote}p proto=\"%{Git-Protocol}i\" auth=\"%{Authorization}i\""
 		alias.url = ( "/" => "${GIT_SERVER_CGI:-$(git --exec-path)/git-http-backend}/" )
 		cgi.assign = ( "" => "" )
 		setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$T/upstream",

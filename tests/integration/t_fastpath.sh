@@ -112,9 +112,35 @@ assert_eq 3 "$(grep -c '"GET /r[123].git/info/refs' "$T/access")" "GETs (v0)"
 assert_not_contains "$T/access" "POST"
 assert_not_contains "$T/access" "libgit2"
 
-# sync: the fast path serves its fetch step too.
+# sync: the fast path serves its fetch step too; a GitHub token in the
+# environment goes to no git host.
 fresh_log
-assert_exit 0 dsm -v sync
+GITHUB_TOKEN=ghp_fastpath_secret_token assert_exit 0 dsm -v sync
+log_barrier
 assert_contains "$T/err" "3 of 3 repos unchanged"
+assert_not_contains "$T/access" "ghp_fastpath_secret_token"
+assert_contains "$T/access" 'auth="-"'
+assert_not_contains "$T/err" "ghp_fastpath_secret_token"
+
+# Proxies: for http URLs libgit2 1.5 connects directly whatever http_proxy
+# says (found here), which is not for the fast path to copy: with a proxy
+# variable set for http, the repos go to the workers, which do as libgit2
+# does. (https, where libgit2 takes https_proxy: t_security_tls.) A git
+# configuration naming a proxy also leaves its repo to a worker.
+git_server_start
+dead=$(free_port)
+http_proxy=http://127.0.0.1:$dead assert_exit 0 dsm -v -j1 fetch
+assert_contains "$T/err" "fast path: r1: to a worker: proxy variables libcurl would read otherwise"
+assert_contains "$T/err" "workers: 1 started for 3 repos"
+HTTP_PROXY=http://127.0.0.1:$dead assert_exit 0 dsm -v -j1 fetch
+assert_contains "$T/err" "fast path: r1: to a worker: proxy variables libcurl would read otherwise"
+# (libgit2 1.5 ignores it for the anonymous remote dsmirror fetches with:
+# the worker's fetch succeeds; the fast path does not guess.)
+git config --file "$ROOT/r2.git/config" http.proxy "http://127.0.0.1:$dead"
+assert_exit 0 dsm -v -j1 --json fetch
+assert_contains "$T/err" "fast path: r2: to a worker: a git configuration may name a proxy"
+assert_eq unchanged "$(fetch_field r2 result)" "r2, its proxy in its config"
+assert_contains "$T/err" "fast path: r1: unchanged"
+git config --file "$ROOT/r2.git/config" --unset http.proxy
 git_server_stop
 fsck_all "$ROOT"

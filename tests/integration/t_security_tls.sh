@@ -115,6 +115,27 @@ assert_exit 3 dsm -v fetch
 assert_contains "$T/err" "fast path: r1: to a worker: "
 assert_contains "$T/err" "workers: 1 started for 1 repos"
 grep -qF certificate "$T/out" "$T/err" || fail "no certificate error: $(cat "$T/out" "$T/err")"
+# Two repos on one https host, two jobs: the listings share one TLS
+# connection (HTTP/2 streams, as on github.com).
+make_upstream r2
+write_config "$CONFIG" r1="https://localhost:$TLS_PORT_good/r1.git" r2="https://localhost:$TLS_PORT_good/r2.git"
+assert_exit 0 dsm --cacert "$CA_PEM" fetch
+assert_exit 0 dsm -v -j2 --cacert "$CA_PEM" fetch
+assert_contains "$T/err" "2 of 2 repos unchanged by their listing alone, 3 requests over 1 connections"
+write_config "$CONFIG" r1="https://localhost:$TLS_PORT_good/r1.git"
+rm -rf "$ROOT/r2.git" "$ROOT/.dsmirror/r2.json"
+# https_proxy, which libgit2 takes for https: the listing goes through it too
+# (a proxy that never answers: the fast path gives up after --timeout, the
+# worker too; both connected to it, neither went around it). With no_proxy
+# beside it, which the two read differently, the repo goes to the worker.
+stall_server_start
+https_proxy=http://127.0.0.1:$STALL_PORT assert_exit 3 dsm -v --cacert "$CA_PEM" --timeout 2 fetch
+assert_contains "$T/err" "fast path: r1: to a worker: "
+assert_eq 2 "$(grep -c '^accepted' "$STALL_LOG")" "connections to the proxy (the listing's, the worker's)"
+https_proxy=http://127.0.0.1:$STALL_PORT no_proxy=example.invalid assert_exit 3 dsm -v --cacert "$CA_PEM" --timeout 2 fetch
+assert_contains "$T/err" "fast path: r1: to a worker: proxy variables libcurl would read otherwise"
+assert_eq 3 "$(grep -c '^accepted' "$STALL_LOG")" "connections to the proxy (the worker's)"
+stall_server_stop
 
 # An existing mirror is not touched when the certificate is refused.
 work_commit r1

@@ -7,7 +7,9 @@
 #    redirect check (every connection of a fetch goes to its first host) is
 #    reset between the two, so the second is no "redirect to another host";
 #  - a worker that dies in the middle of a repo, or is killed while it stalls
-#    (--timeout), is reported for its repo and replaced for the next ones;
+#    (--timeout), is reported for its repo and replaced for the next ones; an
+#    upstream that stalls a mirror's listing costs the fast path --timeout,
+#    then the worker --timeout, and the repo reports it;
 #  - the CA bundle is parsed once per worker: --cacert naming the file libgit2
 #    loads anyway is not loaded again, another is loaded once for three
 #    repos, none for file:// URLs;
@@ -110,6 +112,28 @@ assert_eq cloned "$(fetch_field a result)" "a fetch.result"
 assert_eq cloned "$(fetch_field b result)" "b fetch.result"
 assert_contains "$T/err" "workers: 2 started for 3 repos"
 assert_no_tmp "$ROOT"
+
+# A mirror whose upstream now stalls: the fast path's listing gives up after
+# --timeout, and the worker's after another: the repo reports the timeout,
+# the mirror is as it was, the run ends in about twice --timeout.
+rm -rf "$ROOT"
+write_config "$CONFIG" s="$GIT_BASE/a.git"
+dsm -q fetch || fail "the clone of a failed"
+before=$(refs "$ROOT/s.git" refs/)
+write_config "$CONFIG" s="$STALL_URL/s.git"
+"$PYTHON" - "$ROOT/.dsmirror/s.json" "$STALL_URL/s.git" <<-'EOF'
+	import json, sys
+	s = json.load(open(sys.argv[1]))
+	s["fetch"]["url"] = sys.argv[2]
+	json.dump(s, open(sys.argv[1], "w"))
+EOF
+start=$(now_ms)
+assert_exit 3 timeout $((60 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j1 --timeout $((2 * SLOW)) --json fetch
+elapsed=$(($(now_ms) - start))
+assert_contains "$T/err" "fast path: s: to a worker: "
+assert_contains_str "$(fetch_field s error)" "no progress for $((2 * SLOW)) s"
+[ "$elapsed" -lt $((12000 * SLOW)) ] || fail "a stalled upstream took ${elapsed} ms with --timeout $((2 * SLOW))"
+assert_eq "$before" "$(refs "$ROOT/s.git" refs/)" "the mirror's refs after a stalled upstream"
 stall_server_stop
 
 # The CA bundle: once per worker at most, never for http URLs alone.
