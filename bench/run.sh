@@ -15,7 +15,8 @@
 # Every round runs each scenario with every tool back to back, the order
 # reversed every other round; the table gives the median of the rounds. Peak RSS
 # is /usr/bin/time's %M: the largest RSS of any single process of the run
-# (dsmirror forks one worker per repo; that is the largest of them or the parent).
+# (dsmirror forks a worker per job, which live for the run; that is the largest
+# of them or the parent).
 # Then bench/verify.sh (see there) times `dsmirror verify` on 4 DeepSeek-sized
 # and 1,000 small mirrors and compares it with Debian's licensee; its summary is
 # appended to the results.

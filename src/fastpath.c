@@ -119,12 +119,71 @@ leave(struct fast *fp, struct repo *q, const char *why)
 	    util_sanitize(safe, sizeof(safe), q->whybuf));
 }
 
+/* Files included deeper than this: treated as naming a proxy. */
+#define FAST_MAX_INCLUDE	8
+
+/*
+ * Whether the git configuration file at path, or one it includes
+ * ([include] and [includeIf] path = ...), may name a proxy: any line that
+ * says "proxy" anywhere.  A crude look, on the safe side: a repo whose
+ * configuration mentions one goes to a worker, which asks libgit2.
+ */
+static int
+config_names_proxy(const char *path, const char *home, int depth)
+{
+	char line[4096];
+	int yes = 0, including = 0;
+	FILE *f;
+
+	if (path == NULL || (f = fopen(path, "r")) == NULL)
+		return 0;
+	if (depth > FAST_MAX_INCLUDE) {
+		fclose(f);
+		return 1;
+	}
+	while (!yes && fgets(line, sizeof(line), f) != NULL) {
+		char *p = line + strspn(line, " \t"), *v, *file = NULL;
+		size_t len;
+		if (strcasestr(p, "proxy") != NULL) {
+			yes = 1;
+			break;
+		}
+		if (*p == '[') {
+			including = strncasecmp(p, "[include", 8) == 0;
+			continue;
+		}
+		if (!including || strncasecmp(p, "path", 4) != 0 ||
+		    (v = strchr(p, '=')) == NULL)
+			continue;
+		v += 1 + strspn(v + 1, " \t\"");
+		len = strcspn(v, "\"\r\n");
+		while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+			len--;
+		v[len] = '\0';
+		if (strncmp(v, "~/", 2) == 0 && home != NULL)
+			file = util_printf("%s/%s", home, v + 2);
+		else if (*v == '/')
+			file = strdup(v);
+		else {
+			/* Relative: to the folder of the file that includes. */
+			const char *slash = strrchr(path, '/');
+			file = slash != NULL ? util_printf("%.*s/%s",
+			    (int)(slash - path), path, v) : util_printf("./%s", v);
+		}
+		/* An include not followed (no memory) counts as a proxy. */
+		yes = file == NULL || config_names_proxy(file, home, depth + 1);
+		free(file);
+	}
+	fclose(f);
+	return yes;
+}
+
 /* Whether a git configuration libgit2 reads may name a proxy. */
 static int
 proxy_configured(const char *mirror)
 {
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-	char *files[5] = { NULL };
+	char *files[4] = { NULL };
 	int yes = 0;
 
 	files[0] = strdup("/etc/gitconfig");
@@ -133,15 +192,8 @@ proxy_configured(const char *mirror)
 	    "git/config") : home != NULL ? util_path_join(home,
 	    ".config/git/config") : NULL;
 	files[3] = util_path_join(mirror, "config");
-	for (size_t i = 0; i < 4 && !yes; i++) {
-		FILE *f = files[i] != NULL ? fopen(files[i], "r") : NULL;
-		char line[4096];
-		while (f != NULL && !yes && fgets(line, sizeof(line), f) != NULL)
-			yes = strcasestr(line, "proxy") != NULL ||
-			    strcasestr(line, "include") != NULL;
-		if (f != NULL)
-			fclose(f);
-	}
+	for (size_t i = 0; i < 4 && !yes; i++)
+		yes = config_names_proxy(files[i], home, 0);
 	for (size_t i = 0; i < 4; i++)
 		free(files[i]);
 	return yes;

@@ -142,5 +142,15 @@ assert_contains "$T/err" "fast path: r2: to a worker: a git configuration may na
 assert_eq unchanged "$(fetch_field r2 result)" "r2, its proxy in its config"
 assert_contains "$T/err" "fast path: r1: unchanged"
 git config --file "$ROOT/r2.git/config" --unset http.proxy
+# Included files are read too: one without a proxy changes nothing, one
+# with a proxy sends every repo to a worker.
+printf '[include]\n\tpath = more.config\n' >"$HOME/.gitconfig"
+printf '[user]\n\tname = someone\n' >"$HOME/more.config"
+assert_exit 0 dsm -v -j1 fetch
+assert_contains "$T/err" "3 of 3 repos unchanged"
+printf '[http]\n\tproxy = http://127.0.0.1:%s\n' "$dead" >"$HOME/more.config"
+assert_exit 0 dsm -v -j1 fetch
+assert_contains "$T/err" "fast path: r1: to a worker: a git configuration may name a proxy"
+rm "$HOME/.gitconfig" "$HOME/more.config"
 git_server_stop
 fsck_all "$ROOT"
