@@ -111,30 +111,9 @@ say "upstreams made in $(us_to_s $(($(now_us) - t))) s"
 
 # ---------------------------------------------------------------- server
 
-PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$W/lighttpd.conf" <<EOF
-server.document-root = "$W/upstream"
-server.bind = "127.0.0.1"
-server.port = $PORT
-server.errorlog = "$W/lighttpd-error.log"
-server.upload-dirs = ( "$W" )
-server.stream-response-body = 1
-server.modules = ( "mod_alias", "mod_setenv", "mod_cgi" )
-alias.url = ( "/" => "$(git --exec-path)/git-http-backend/" )
-cgi.assign = ( "" => "" )
-setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$W/upstream",
-                           "GIT_HTTP_EXPORT_ALL" => "1" )
-EOF
-lighttpd -D -f "$W/lighttpd.conf" </dev/null &
-SERVER_PID=$!
-for _ in {1..200}; do
-	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-	kill -0 "$SERVER_PID" 2>/dev/null || break
-	sleep 0.05
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null ||
-	die "lighttpd did not start on port $PORT: $(cat "$W/lighttpd-error.log" 2>/dev/null)"
-BASE=http://127.0.0.1:$PORT
+# shellcheck source=server.sh
+. "$BENCH_DIR/server.sh"
+bench_server_start "$W"
 
 # ---------------------------------------------------------------- the two sets
 

@@ -6,7 +6,9 @@
  * finished update leaves) -> GET info/refs with "Git-Protocol: version=2"
  * -> a v2 server: POST an ls-refs command; a v0 server: its advertisement
  * is the listing -> judged: unchanged (served here) or left to a worker,
- * with the reason for -v.
+ * with the reason for -v.  Once a host has answered a GET in v2, its other
+ * repos skip the GET (v2's POST is stateless); one whose POST then fails
+ * goes back to the GET.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -54,7 +56,6 @@ struct host {
 
 struct repo {
 	struct repo_result *r;
-	size_t index;
 	enum stage stage;
 	size_t host;		/* in fast.hosts */
 	int direct;		/* the ls-refs POST sent without a GET */
@@ -684,7 +685,6 @@ fastpath_run(struct repo_result *results, size_t n, char *served,
 	    (long)opts->jobs);
 	for (size_t i = 0; i < n; i++) {
 		fp.v[i].r = &results[i];
-		fp.v[i].index = i;
 		prepare(&fp, &fp.v[i]);
 	}
 	drive(&fp);

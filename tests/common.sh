@@ -147,20 +147,36 @@ free_port() {
 # ends each line with the client's port (one port: one connection), the
 # Git-Protocol header it sent and its Authorization header, if any.
 git_server_start() {
-	local port=${GIT_PORT:-$(free_port)} conf=$T/lighttpd.conf v0=
-	[ -z "${GIT_SERVER_V0:-}" ] || v0='"GIT_PROTOCOL" => "version=0",'
+	local port=${GIT_PORT:-$(free_port)}
 
 	GIT_ACCESS_LOG=$T/lighttpd-access.log
+	git_server_spawn lighttpd "$port"
+	GIT_PID=$SPAWNED
+	GIT_PORT=$port
+	GIT_BASE=http://127.0.0.1:$port
+	# "server started" is logged once the port is bound: it is our server that
+	# answers there, not one that took the port since (a restart, or another run).
+	wait_until 10 git_server_started || fail "lighttpd did not start in 10 s"
+	! gone "$GIT_PID" || fail "lighttpd exited (is port $port taken?)"
+}
+
+# git_server_spawn NAME PORT: lighttpd serving git http-backend over
+# $T/upstream on PORT (as git_server_start describes), configured by
+# $T/NAME.conf, logging to $T/NAME-error.log and $T/NAME-access.log; its PID
+# in SPAWNED. The caller waits for "server started" in the error log.
+git_server_spawn() {
+	local name=$1 port=$2 v0=
+	[ -z "${GIT_SERVER_V0:-}" ] || v0='"GIT_PROTOCOL" => "version=0",'
 	mkdir -p "$T/www"
-	cat >"$conf" <<-EOF
+	cat >"$T/$name.conf" <<-EOF
 		server.document-root = "$T/www"
 		server.bind = "127.0.0.1"
 		server.port = $port
-		server.errorlog = "$T/lighttpd-error.log"
+		server.errorlog = "$T/$name-error.log"
 		server.upload-dirs = ( "$T" )
 		server.stream-response-body = 1
 		server.modules = ( "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog" )
-		accesslog.filename = "$GIT_ACCESS_LOG"
+		accesslog.filename = "$T/$name-access.log"
 		accesslog.format = "%h %V %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" port=%{remote}p proto=\"%{Git-Protocol}i\" auth=\"%{Authorization}i\""
 		alias.url = ( "/" => "${GIT_SERVER_CGI:-$(git --exec-path)/git-http-backend}/" )
 		cgi.assign = ( "" => "" )
@@ -170,15 +186,8 @@ git_server_start() {
 		connection.kbytes-per-second = ${GIT_SERVER_KBPS:-0}
 		${GIT_SERVER_CONF:-}
 	EOF
-	: >"$T/lighttpd-error.log"
-	spawn lighttpd -D -f "$conf" </dev/null
-	GIT_PID=$SPAWNED
-	GIT_PORT=$port
-	GIT_BASE=http://127.0.0.1:$port
-	# "server started" is logged once the port is bound: it is our server that
-	# answers there, not one that took the port since (a restart, or another run).
-	wait_until 10 git_server_started || fail "lighttpd did not start in 10 s"
-	! gone "$GIT_PID" || fail "lighttpd exited (is port $port taken?)"
+	: >"$T/$name-error.log"
+	spawn lighttpd -D -f "$T/$name.conf" </dev/null
 }
 
 git_server_started() { grep -q 'server started' "$T/lighttpd-error.log" || gone "$GIT_PID"; }

@@ -19,28 +19,25 @@
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
-# second_server_start: another lighttpd + git http-backend over $T/upstream, on
-# a port of its own. Sets SECOND_PID and SECOND_BASE.
+# second_server_start: another git server over $T/upstream, on a port of its
+# own. Sets SECOND_PID and SECOND_BASE.
 second_server_start() {
-	local port conf=$T/second.conf
+	local port
 	port=$(free_port)
-	cat >"$conf" <<-EOF
-		server.document-root = "$T/www"
-		server.bind = "127.0.0.1"
-		server.port = $port
-		server.errorlog = "$T/second-error.log"
-		server.modules = ( "mod_alias", "mod_setenv", "mod_cgi" )
-		alias.url = ( "/" => "$(git --exec-path)/git-http-backend/" )
-		cgi.assign = ( "" => "" )
-		setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$T/upstream",
-		                           "GIT_HTTP_EXPORT_ALL" => "1" )
-	EOF
-	: >"$T/second-error.log"
-	spawn lighttpd -D -f "$conf" </dev/null
+	git_server_spawn second "$port"
 	SECOND_PID=$SPAWNED
 	SECOND_BASE=http://127.0.0.1:$port
 	wait_until 10 grep -q 'server started' "$T/second-error.log" ||
 		fail "the second lighttpd did not start"
+}
+
+# push_new NAME...: a new commit on each upstream's main.
+push_new() {
+	local r
+	for r in "$@"; do
+		work_commit "$r"
+		work "$r" push -q origin main
+	done
 }
 
 for r in a b c d e; do make_upstream "$r"; done
@@ -59,10 +56,7 @@ done
 assert_not_contains "$T/out" "redirect"
 
 # Five updates: two workers with -j2, each taking one repo after another.
-for r in a b c d e; do
-	work_commit "$r"
-	work "$r" push -q origin main
-done
+push_new a b c d e
 assert_exit 0 dsm -v -j2 --json fetch
 assert_contains "$T/err" "workers: 2 started for 5 repos"
 for r in a b c d e; do
@@ -72,10 +66,7 @@ done
 
 # A worker that dies in the middle of a repo (here at a kill point each update
 # passes) is reported for that repo, and a new one takes the next repo.
-for r in a b c; do
-	work_commit "$r"
-	work "$r" push -q origin main
-done
+push_new a b c
 write_config "$CONFIG" a="$GIT_BASE/a.git" b="$SECOND_BASE/b.git" c="$GIT_BASE/c.git"
 assert_exit 3 env DSMIRROR_TEST_KILL=maint-refs-packed "$DSMIRROR" -c "$CONFIG" -v -j1 --json fetch
 for r in a b c; do
@@ -89,10 +80,7 @@ for r in a b c; do assert_refs_equal "$T/upstream/$r.git" "$ROOT/$r.git"; done
 # A worker gone before it said a word of its repo (it died idle, as the repo
 # was handed to it): the repo goes to another worker, once. Here every worker
 # dies so: each repo is tried twice, then reported.
-for r in a b c; do
-	work_commit "$r"
-	work "$r" push -q origin main
-done
+push_new a b c
 assert_exit 3 env DSMIRROR_TEST_KILL=worker-repo-taken "$DSMIRROR" -c "$CONFIG" -v -j1 --json fetch
 for r in a b c; do
 	assert_eq "worker killed by signal 9" "$(fetch_field "$r" error)" "$r fetch.error"
