@@ -9,7 +9,8 @@
 # every repo (one client port), and that -j2 used at most two. The reports are
 # the very reports the workers make for the same no-op
 # (DSMIRROR_TEST_NO_FASTPATH=1), and the mirrors and their states are as a
-# worker would leave them.
+# worker would leave them. Under strace: no process forked, and libgit2's
+# start-up (the CA bundle mbedTLS reads) never happened.
 # shellcheck source=SCRIPTDIR/../common.sh
 . "$(dirname "$0")/../common.sh"
 
@@ -88,6 +89,23 @@ assert_not_contains "$T/access" "libgit2"
 assert_eq 4 "$(grep -c 'proto="version=2"' "$T/access")" "requests asking for v2"
 ports=$(sed -n 's/.* port=\([0-9]*\) .*/\1/p' "$T/access" | sort -u)
 assert_eq 1 "$(printf '%s\n' "$ports" | wc -l)" "client ports (connections) with -j1: $ports"
+
+# No libgit2 at all in that no-op, seen from inside (strace, where it can
+# trace): no process forked, and the CA bundle that libgit2's start-up
+# (mbedTLS) reads never opened.
+ca=/etc/ssl/certs/ca-certificates.crt
+if [ -f "$ca" ] && command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null && native; then
+	fresh_log
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=openat,fork,vfork,clone,clone3 -o "$T/strace" \
+		"$DSMIRROR" -c "$CONFIG" -q fetch || fail "the traced no-op failed"
+	assert_eq 0 "$(grep -E '(fork|clone3?)\(' "$T/strace" | grep -vc CLONE_THREAD || true)" "processes forked by a no-op"
+	assert_not_contains "$T/strace" "ca-certificates.crt"
+	DSMIRROR_TEST_NO_FASTPATH=1 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=openat -o "$T/strace" \
+		"$DSMIRROR" -c "$CONFIG" -q fetch || fail "the traced no-op failed"
+	assert_contains "$T/strace" "ca-certificates.crt"   # the check can see libgit2
+fi
 
 # Two jobs: two connections at most.
 fresh_log
