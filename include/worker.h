@@ -56,8 +56,10 @@ struct worker_opts {
 /*
  * Fetches the repo of each results[i].spec and fills results[i].fetch; a
  * repo that fails gets result FETCH_ERROR and its error message.  Callbacks
- * may be NULL.  Returns an error only when the run itself cannot go on (no
- * process can be started); the results are then incomplete.
+ * may be NULL.  A worker that cannot be started leaves its slot to the
+ * others; the repos left when none can be started fail with that error.
+ * Returns an error only when the run itself cannot go on (no memory, the
+ * root unreadable afterwards); the results are then incomplete.
  */
 struct dsm_error *worker_fetch_all(struct repo_result *results, size_t n,
     const struct worker_opts *opts);

@@ -29,6 +29,8 @@
 
 /* A listing larger than this is left to libgit2. */
 #define FAST_MAX_BODY	(64u * 1024 * 1024)
+/* Requests in flight at once, all hosts together (-j per host). */
+#define FAST_MAX_FLIGHT	64
 #define FAST_POLL_MS	100
 #define FAST_AGENT	"git/2.0 (dsmirror " DSMIRROR_VERSION ")"
 
@@ -46,6 +48,8 @@ enum speaks {
 	SPEAKS_ASKING,		/* ... that GET is in flight */
 	SPEAKS_V2,		/* ls-refs: the GET can be left out */
 	SPEAKS_V0,
+	SPEAKS_DOWN,		/* a request got no answer at all: its other
+				   repos go to the workers at once */
 };
 
 struct host {
@@ -61,6 +65,8 @@ struct repo {
 	int direct;		/* the ls-refs POST sent without a GET */
 	int asked_direct;	/* ... and refused: the GET first now */
 	const char *proxy;	/* as libgit2 would take it, or "" */
+	char *path;		/* the mirror */
+	int read;		/* local and odb hold the mirror */
 	char *base;		/* the URL, without a trailing '/' */
 	CURL *easy;
 	struct curl_slist *headers;
@@ -85,6 +91,9 @@ struct fast {
 	size_t n;
 	struct host *hosts;	/* one per scheme, host and port, n at most */
 	size_t nhosts;
+	size_t flight;		/* requests in flight, all hosts */
+	int global_proxy;	/* the user's and system's git configuration
+				   may name a proxy */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -106,6 +115,16 @@ trace(const struct fast *fp, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What q holds of its mirror and its listing, no longer needed. */
+static void
+forget(struct repo *q)
+{
+	listing_free(&q->up);
+	localrefs_free(&q->local, &q->odb);
+	free(q->body.data);
+	memset(&q->body, 0, sizeof(q->body));
+}
+
 /* Leaves q to a worker, saying why. */
 static void
 leave(struct fast *fp, struct repo *q, const char *why)
@@ -118,6 +137,7 @@ leave(struct fast *fp, struct repo *q, const char *why)
 	q->stage = ST_OUT;
 	trace(fp, "%s: to a worker: %s", q->r->spec->name,
 	    util_sanitize(safe, sizeof(safe), q->whybuf));
+	forget(q);
 }
 
 /* Files included deeper than this: treated as naming a proxy. */
@@ -144,14 +164,19 @@ config_names_proxy(const char *path, const char *home, int depth)
 	}
 	while (!yes && fgets(line, sizeof(line), f) != NULL) {
 		char *p = line + strspn(line, " \t"), *v, *file = NULL;
-		size_t len;
-		if (strcasestr(p, "proxy") != NULL) {
+		size_t len = strlen(line);
+		/* A line too long to read whole, or a proxy: look no further. */
+		if ((len == sizeof(line) - 1 && line[len - 1] != '\n') ||
+		    strcasestr(p, "proxy") != NULL) {
 			yes = 1;
 			break;
 		}
 		if (*p == '[') {
 			including = strncasecmp(p, "[include", 8) == 0;
-			continue;
+			/* "[include] path = x": the rest of the line too. */
+			if ((p = strchr(p, ']')) == NULL)
+				continue;
+			p += 1 + strspn(p + 1, " \t");
 		}
 		if (!including || strncasecmp(p, "path", 4) != 0 ||
 		    (v = strchr(p, '=')) == NULL)
@@ -161,7 +186,10 @@ config_names_proxy(const char *path, const char *home, int depth)
 		while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
 			len--;
 		v[len] = '\0';
-		if (strncmp(v, "~/", 2) == 0 && home != NULL)
+		if (*v == '~' && (home == NULL || v[1] != '/')) {
+			yes = 1;	/* another user's home, or none known */
+			break;
+		} else if (*v == '~')
 			file = util_printf("%s/%s", home, v + 2);
 		else if (*v == '/')
 			file = strdup(v);
@@ -179,12 +207,12 @@ config_names_proxy(const char *path, const char *home, int depth)
 	return yes;
 }
 
-/* Whether a git configuration libgit2 reads may name a proxy. */
+/* Whether the user's or the system's git configuration may name a proxy. */
 static int
-proxy_configured(const char *mirror)
+global_proxy(void)
 {
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-	char *files[4] = { NULL };
+	char *files[3] = { NULL };
 	int yes = 0;
 
 	files[0] = strdup("/etc/gitconfig");
@@ -192,12 +220,45 @@ proxy_configured(const char *mirror)
 	files[2] = xdg != NULL && *xdg != '\0' ? util_path_join(xdg,
 	    "git/config") : home != NULL ? util_path_join(home,
 	    ".config/git/config") : NULL;
-	files[3] = util_path_join(mirror, "config");
-	for (size_t i = 0; i < 4 && !yes; i++)
+	for (size_t i = 0; i < 3 && !yes; i++)
 		yes = config_names_proxy(files[i], home, 0);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 3; i++)
 		free(files[i]);
 	return yes;
+}
+
+/*
+ * Whether the mirror's own configuration is one libgit2 opens as it always
+ * did (format version 0 or 1, no extension) and names no proxy.
+ */
+static const char *
+mirror_config(const char *mirror)
+{
+	char *path = util_path_join(mirror, "config"), line[4096];
+	const char *why = NULL;
+	FILE *f;
+
+	if (path == NULL)
+		return "out of memory";
+	if (config_names_proxy(path, getenv("HOME"), 0))
+		why = "a git configuration may name a proxy";
+	else if ((f = fopen(path, "r")) == NULL)
+		why = "the mirror's config cannot be read";
+	else {
+		while (why == NULL && fgets(line, sizeof(line), f) != NULL) {
+			const char *p = line + strspn(line, " \t"), *v;
+			long version = 0;
+			if (strncasecmp(p, "repositoryformatversion", 23) == 0)
+				version = (v = strchr(p, '=')) != NULL ?
+				    strtol(v + 1, NULL, 10) : -1;
+			if (strncasecmp(p, "[extensions", 11) == 0 ||
+			    (version != 0 && version != 1))
+				why = "a repository format libgit2 is to judge";
+		}
+		fclose(f);
+	}
+	free(path);
+	return why;
 }
 
 /*
@@ -284,13 +345,8 @@ prepare(struct fast *fp, struct repo *q)
 		leave(fp, q, "the url changed");
 		goto done;
 	}
-	if (proxy_configured(path)) {
+	if (fp->global_proxy) {
 		leave(fp, q, "a git configuration may name a proxy");
-		goto done;
-	}
-	if ((q->why = localrefs_read(path, &q->local, &q->odb, q->whybuf,
-	    sizeof(q->whybuf))) != NULL) {
-		leave(fp, q, q->whybuf);
 		goto done;
 	}
 	char key[sizeof(fp->hosts[0].key)];
@@ -311,9 +367,35 @@ prepare(struct fast *fp, struct repo *q)
 		leave(fp, q, "out of memory");
 		goto done;
 	}
+	q->path = path;
+	path = NULL;
 	q->stage = ST_GET;
 done:
 	free(path);
+}
+
+/*
+ * Reads q's mirror, just before its first request (what is read stays
+ * only while the repo is asked).  Returns 0, or -1 with q left to a worker.
+ */
+static int
+read_mirror(struct fast *fp, struct repo *q)
+{
+	const char *why;
+
+	if (q->read)
+		return 0;
+	if ((why = mirror_config(q->path)) != NULL) {
+		leave(fp, q, why);
+		return -1;
+	}
+	if (localrefs_read(q->path, &q->local, &q->odb, q->whybuf,
+	    sizeof(q->whybuf)) != NULL) {
+		leave(fp, q, q->whybuf);
+		return -1;
+	}
+	q->read = 1;
+	return 0;
 }
 
 static size_t
@@ -389,6 +471,7 @@ start(struct fast *fp, struct repo *q)
 		return -1;
 	q->stage = post ? ST_POSTING : ST_GETTING;
 	fp->hosts[q->host].flight++;
+	fp->flight++;
 	fp->stats->requests++;
 	return 0;
 }
@@ -515,6 +598,15 @@ finish(struct fast *fp, struct repo *q, CURLcode rc)
 
 	curl_multi_remove_handle(fp->multi, q->easy);
 	h->flight--;
+	fp->flight--;
+	/*
+	 * No answer at all (no connection, no TLS, a timeout): the host's
+	 * other repos would each wait as long, one after another.
+	 */
+	long code = 0;
+	curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK && code == 0 && !q->too_big)
+		h->speaks = SPEAKS_DOWN;
 	if (curl_easy_getinfo(q->easy, CURLINFO_NUM_CONNECTS, &connects) ==
 	    CURLE_OK)
 		fp->stats->connections += connects;
@@ -568,6 +660,7 @@ finish(struct fast *fp, struct repo *q, CURLcode rc)
 	}
 	q->r->fetch.seconds = util_now() - q->start;
 	q->stage = ST_OUT;
+	forget(q);
 	fp->stats->served++;
 	trace(fp, "%s: unchanged (protocol v%d, %s)", q->r->spec->name,
 	    q->v2 ? 2 : 0, q->direct ? "ls-refs alone" : q->v2 ?
@@ -584,9 +677,16 @@ next_request(struct fast *fp, struct repo *q)
 {
 	struct host *h = &fp->hosts[q->host];
 
-	if (h->flight >= (size_t)fp->opts->jobs)
+	if (h->speaks == SPEAKS_DOWN) {
+		leave(fp, q, "its host did not answer another listing");
+		return;
+	}
+	if (h->flight >= (size_t)fp->opts->jobs ||
+	    fp->flight >= FAST_MAX_FLIGHT)
 		return;
 	if (q->stage == ST_GET && h->speaks == SPEAKS_ASKING)
+		return;
+	if (read_mirror(fp, q) == -1)
 		return;
 	if (q->stage == ST_GET && h->speaks == SPEAKS_V2 && !q->asked_direct) {
 		q->v2 = q->direct = 1;
@@ -683,9 +783,13 @@ fastpath_run(struct repo_result *results, size_t n, char *served,
 	}
 	curl_multi_setopt(fp.multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    (long)opts->jobs);
+	fp.global_proxy = global_proxy();
 	for (size_t i = 0; i < n; i++) {
 		fp.v[i].r = &results[i];
-		prepare(&fp, &fp.v[i]);
+		if (stopping(&fp))
+			leave(&fp, &fp.v[i], "interrupted");
+		else
+			prepare(&fp, &fp.v[i]);
 	}
 	drive(&fp);
 	for (size_t i = 0; i < n; i++) {
@@ -697,10 +801,9 @@ fastpath_run(struct repo_result *results, size_t n, char *served,
 			curl_easy_cleanup(q->easy);
 		curl_slist_free_all(q->headers);
 		free(q->base);
+		free(q->path);
 		free(q->request);
-		free(q->body.data);
-		listing_free(&q->up);
-		localrefs_free(&q->local, &q->odb);
+		forget(q);
 	}
 	trace(&fp, "%zu of %zu repos unchanged by their listing alone, %zu "
 	    "requests over %ld connections", stats->served, n,

@@ -70,7 +70,9 @@ slurp(const char *path, size_t max, size_t *len)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	/* O_NONBLOCK: a FIFO in a file's place must not hold the run. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
 		return NULL;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    (size_t)st.st_size > max ||
@@ -264,8 +266,9 @@ map_index(struct reader *rd, const char *file)
 	void *map;
 	int fd;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1 || fstat(fd, &st) == -1 ||
+	    !S_ISREG(st.st_mode)) {
 		if (fd != -1)
 			close(fd);
 		return no(rd, "%s", "a pack index cannot be read");
@@ -312,9 +315,11 @@ check_pack(struct reader *rd, const char *file, const struct pack_index *pi)
 	struct stat st;
 	int fd, ok;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
 		return no(rd, "%s", "a pack cannot be read");
-	ok = fstat(fd, &st) == 0 && st.st_size >= 12 + 20 &&
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= 12 + 20 &&
 	    pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
 	    pread(fd, tail, sizeof(tail), st.st_size - 20) ==
 	    (ssize_t)sizeof(tail);

@@ -1074,6 +1074,8 @@ update(struct fetch *f, const char *path)
 	 * pack that lost its index is indexed again first (recover would take
 	 * it for maintenance's debris), and that is damage repaired.
 	 */
+	/* Local work, which says nothing while it lasts: no --timeout. */
+	report_progress(f, PHASE_CHECKING);
 	if ((err = fsck_reindex(path, &reindexed)) != NULL)
 		return err;
 	if (reindexed != NULL) {

@@ -4,9 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -312,6 +314,22 @@ failed(struct state_entry *e, struct dsm_error *err, state_fail_fn *fail,
 	return fail != NULL ? fail(arg, e->cookie, err) : err;
 }
 
+/*
+ * Whether syncfs() reports the write errors of the files it flushes: from
+ * Linux 5.8 on.  Before, it returns 0 whatever happened, and each file is
+ * fsynced instead.
+ */
+static int
+syncfs_reports(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) == -1 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major > 5 || (major == 5 && minor >= 8);
+}
+
 struct dsm_error *
 state_batch_commit(struct state_batch *b, state_fail_fn *fail, void *arg)
 {
@@ -326,7 +344,7 @@ state_batch_commit(struct state_batch *b, state_fail_fn *fail, void *arg)
 	 * filesystem for it.  When syncfs() fails (a write error anywhere
 	 * on the filesystem counts), each file's fsync says which.
 	 */
-	if (b->n == 1 || syncfs(b->fd) == -1) {
+	if (b->n == 1 || !syncfs_reports() || syncfs(b->fd) == -1) {
 		for (size_t i = 0; i < end; i++) {
 			if (fsync_path(b->v[i].tmp) == 0)
 				continue;

@@ -230,7 +230,14 @@ spawn(struct pool *pool, struct slot *slot)
 		    "a pipe for a worker");
 	}
 	fflush(NULL);
-	slot->pid = fork();
+	/* The tests' process limit: workers past this many cannot start. */
+	const char *limit = getenv("DSMIRROR_TEST_SPAWN_LIMIT");
+	if (limit != NULL && pool->started >= strtoul(limit, NULL, 10)) {
+		errno = EAGAIN;
+		slot->pid = -1;
+	} else {
+		slot->pid = fork();
+	}
 	if (slot->pid == -1) {
 		close(fds[0]);
 		close(fds[1]);
@@ -512,7 +519,7 @@ worker_fetch_all(struct repo_result *results, size_t n,
     const struct worker_opts *opts)
 {
 	struct pool pool = { .results = results, .n = n, .opts = opts };
-	struct dsm_error *err = NULL, *cerr;
+	struct dsm_error *err = NULL;	/* a worker that could not start */
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs > WORKER_MAX_JOBS ?
 	    WORKER_MAX_JOBS : opts->jobs;
 
@@ -525,8 +532,9 @@ worker_fetch_all(struct repo_result *results, size_t n,
 		return dsm_error_new(DSM_ERR_NOMEM, "out of memory");
 	}
 	/*
-	 * A worker that cannot be started is the run's error only when no
-	 * other is left to fetch what remains.
+	 * A worker that cannot be started (fork: EAGAIN under a process
+	 * limit) leaves its slot empty; the others go on, and what remains
+	 * when none is left fails with that error, repo by repo.
 	 */
 	while (pool.active > 0 || (waiting(&pool) && !stopping(&pool) &&
 	    err == NULL)) {
@@ -568,13 +576,9 @@ worker_fetch_all(struct repo_result *results, size_t n,
 	}
 	free(pool.again);
 	free(pool.retried);
+	dsm_error_free(err);
 	/* Killed workers may leave temporary clones; no worker runs now. */
-	cerr = recover_root(opts->root);
-	if (err == NULL)
-		err = cerr;
-	else
-		dsm_error_free(cerr);
-	return err;
+	return recover_root(opts->root);
 }
 
 int

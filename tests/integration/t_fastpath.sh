@@ -169,6 +169,12 @@ assert_contains "$T/err" "3 of 3 repos unchanged"
 printf '[http]\n\tproxy = http://127.0.0.1:%s\n' "$dead" >"$HOME/more.config"
 assert_exit 0 dsm -v -j1 fetch
 assert_contains "$T/err" "fast path: r1: to a worker: a git configuration may name a proxy"
+printf '[include] path = more.config\n' >"$HOME/.gitconfig"
+assert_exit 0 dsm -v -j1 fetch
+assert_contains "$T/err" "fast path: r1: to a worker: a git configuration may name a proxy"
+printf '[include]\n\tpath = ~nobody/more.config\n' >"$HOME/.gitconfig"
+assert_exit 0 dsm -v -j1 fetch
+assert_contains "$T/err" "fast path: r1: to a worker: a git configuration may name a proxy"
 rm "$HOME/.gitconfig" "$HOME/more.config"
 git_server_stop
 fsck_all "$ROOT"

@@ -16,6 +16,7 @@
 #   packs     more packs than maintenance allows    -> consolidated
 #   url       mirrors.json's URL changed            -> followed, with a note
 #   trunc     a pack of the mirror cut short        -> as libgit2 finds it
+#   format    a repository format version 2         -> as libgit2 finds it
 # and one that does not go to a worker, though the fast path asks twice:
 #   v0        a v0-only repo on a host whose first repo spoke v2: its
 #             ls-refs POST alone fails, then the GET (as git asks) is its
@@ -45,7 +46,7 @@ cat >"$T/junk-backend" <<-EOF
 EOF
 chmod +x "$T/junk-backend"
 
-cases=(moved head lock symref gone redirect junk file noidx packs url trunc v0)
+cases=(moved head lock symref gone redirect junk file noidx packs url trunc format v0)
 for c in keep "${cases[@]}"; do make_upstream "$c"; done
 cp -a "$T/upstream/url.git" "$T/upstream/url-moved.git"
 GIT_SERVER_CGI=$T/junk-backend GIT_SERVER_CONF='server.modules += ( "mod_redirect" )
@@ -83,8 +84,8 @@ fetches() {
 mirrors() {
 	local c
 	for c in keep "${cases[@]}"; do
-		echo "$c: $(git -C "$1/mirrors/$c.git" symbolic-ref HEAD)"
-		refs "$1/mirrors/$c.git" refs/
+		echo "$c: $(git -C "$1/mirrors/$c.git" symbolic-ref HEAD 2>&1)"
+		refs "$1/mirrors/$c.git" refs/ 2>&1 || true
 	done
 }
 
@@ -109,6 +110,7 @@ done
 config "$T/a" "$GIT_BASE/url-moved.git"
 p=$(ls "$T/a/mirrors/trunc.git/objects/pack/"*.pack)
 truncate -s 100 "$p"
+git config --file "$T/a/mirrors/format.git/config" core.repositoryformatversion 2
 
 rm -rf "$T/b"
 cp -a "$T/a" "$T/b"
@@ -138,10 +140,11 @@ reason noidx "has no index"
 reason packs "packs to consolidate (maintenance)"
 reason url "the url changed"
 reason trunc "a pack that does not match its index"
+reason format "a repository format libgit2 is to judge"
 assert_contains "$T/err" "fast path: keep: unchanged (protocol v2, capabilities, ls-refs)"
 assert_contains "$T/err" "fast path: v0: unchanged (protocol v0, full advertisement)"
-assert_contains "$T/err" "fast path: 2 of 14 repos unchanged"
-assert_contains "$T/err" "workers: 1 started for 12 repos"
+assert_contains "$T/err" "fast path: 2 of 15 repos unchanged"
+assert_contains "$T/err" "workers: 1 started for 13 repos"
 
 # And what the workers made of them.
 assert_eq updated "$(fetch_field moved result)" "moved"
@@ -164,12 +167,13 @@ assert_contains_str "$(fetch_field url note)" "the url changed"
 # symref) goes to a worker again; trunc was fetched whole again, or not.
 mv "$T/gone.git" "$T/upstream/gone.git"
 rm "$T/junk.mode"
+git config --file "$T/a/mirrors/format.git/config" core.repositoryformatversion 0
 rca=0
 "$DSMIRROR" -c "$T/a/mirrors.json" -v -j1 --json fetch >"$T/out" 2>"$T/err" || rca=$?
 reason file "not an http(s) URL"
 reason redirect "a redirect"
 reason symref "refs/heads/alias is a symbolic ref"
-for c in keep moved head lock gone junk noidx packs url v0; do
+for c in keep moved head lock gone junk noidx packs url format v0; do
 	assert_contains "$T/err" "fast path: $c: unchanged"
 done
 git_server_stop

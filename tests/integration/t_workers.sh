@@ -87,6 +87,30 @@ for r in a b c; do
 done
 assert_contains "$T/err" "workers: 6 started for 3 repos"
 
+# Workers that cannot start (fork refused, as under a process limit:
+# DSMIRROR_TEST_SPAWN_LIMIT): with one of two, it fetches every repo; with
+# none, each repo that needed one fails with the reason, and the repo the fast
+# path found unchanged is still recorded.
+push_new a b c
+write_config "$CONFIG" a="$GIT_BASE/a.git" b="$SECOND_BASE/b.git" c="$GIT_BASE/c.git" \
+	d="$SECOND_BASE/d.git"
+DSMIRROR_TEST_SPAWN_LIMIT=1 assert_exit 0 dsm -v -j2 --json fetch
+assert_contains "$T/err" "workers: 1 started for 3 repos"
+for r in a b c; do assert_eq updated "$(fetch_field "$r" result)" "$r fetch.result, one worker"; done
+push_new a b
+d_was=$(state_get "$ROOT/.dsmirror/d.json" "s['fetch']['last_attempt']")
+sleep 1
+DSMIRROR_TEST_SPAWN_LIMIT=0 assert_exit 3 dsm -v -j2 --json fetch
+assert_contains "$T/err" "workers: 0 started for 2 repos"
+for r in a b; do
+	assert_eq error "$(fetch_field "$r" result)" "$r fetch.result, no worker"
+	assert_contains_str "$(fetch_field "$r" error)" "cannot start a worker"
+done
+assert_eq unchanged "$(fetch_field d result)" "d fetch.result, served by the fast path"
+[ "$(state_get "$ROOT/.dsmirror/d.json" "s['fetch']['last_attempt']")" != "$d_was" ] ||
+	fail "the run that could start no worker recorded nothing"
+assert_exit 0 dsm -q fetch
+
 # A worker that stalls is killed and replaced: the repos after it are fetched.
 stall_server_start
 rm -rf "$ROOT"
@@ -122,6 +146,19 @@ assert_contains "$T/err" "fast path: s: to a worker: "
 assert_contains_str "$(fetch_field s error)" "no progress for $((2 * SLOW)) s"
 [ "$elapsed" -lt $((12000 * SLOW)) ] || fail "a stalled upstream took ${elapsed} ms with --timeout $((2 * SLOW))"
 assert_eq "$before" "$(refs "$ROOT/s.git" refs/)" "the mirror's refs after a stalled upstream"
+
+# Three mirrors on that host: the first listing's silence sends the two others
+# to the workers at once, not after --timeout each.
+for r in t u; do
+	cp -a "$ROOT/s.git" "$ROOT/$r.git"
+	sed "s|/s.git\"|/$r.git\"|" "$ROOT/.dsmirror/s.json" >"$ROOT/.dsmirror/$r.json"
+done
+write_config "$CONFIG" s="$STALL_URL/s.git" t="$STALL_URL/t.git" u="$STALL_URL/u.git"
+assert_exit 3 timeout $((90 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j3 --timeout $((2 * SLOW)) --json fetch
+for r in t u; do
+	assert_contains "$T/err" "fast path: $r: to a worker: its host did not answer another listing"
+done
+assert_eq 1 "$(grep -c 'fast path: .*: to a worker: Timeout' "$T/err")" "listings that waited out --timeout"
 stall_server_stop
 
 # The CA bundle: once per worker at most, never for http URLs alone.

@@ -458,6 +458,19 @@ test_local_refused(void **unused)
 	free(pack);
 	free(idx);
 
+	/* A FIFO in packed-refs' place: refused at once, never waited on. */
+	char *packed = util_path_join(dir, "packed-refs"), *kept = NULL;
+	assert_non_null(packed);
+	assert_int_equal(rename(packed, (kept = util_printf("%s.kept",
+	    packed))), 0);
+	assert_int_equal(mkfifo(packed, 0644), 0);
+	assert_non_null(localrefs_read(dir, &refs, &odb, why, sizeof(why)));
+	localrefs_free(&refs, &odb);
+	unlink(packed);
+	assert_int_equal(rename(kept, packed), 0);
+	free(kept);
+	free(packed);
+
 	/* A detached HEAD, and maintenance due. */
 	put("HEAD", A "\n");
 	assert_non_null(localrefs_read(dir, &refs, &odb, why, sizeof(why)));
