@@ -426,6 +426,8 @@ reap(struct pool *pool, struct slot *slot)
 	 * Gone before it said a word of the repo (it died idle, just as the
 	 * repo was handed to it): the repo goes to another worker, once.
 	 */
+	/* Stopped, silent too long, or dead: clean up after it now. */
+	recover_mirror(pool->opts->root, pool->results[index].spec->name);
 	if (!slot->heard && !slot->timed_out && !stopping(pool) &&
 	    !pool->retried[index]) {
 		pool->retried[index] = 1;
@@ -433,8 +435,6 @@ reap(struct pool *pool, struct slot *slot)
 		return;
 	}
 	struct fetch_report *f = &pool->results[index].fetch;
-	/* Stopped, or silent too long: clean up after it now. */
-	recover_mirror(pool->opts->root, pool->results[index].spec->name);
 	if (slot->timed_out)
 		set_error(f, "no progress for %.0f s: transfer aborted "
 		    "(--timeout)", pool->opts->timeout);
