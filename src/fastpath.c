@@ -115,10 +115,18 @@ trace(const struct fast *fp, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* What q holds of its mirror and its listing, no longer needed. */
+/*
+ * What q holds of its mirror and its listing, no longer needed (its handle
+ * is off the multi handle, which keeps the connections).
+ */
 static void
 forget(struct repo *q)
 {
+	if (q->easy != NULL)
+		curl_easy_cleanup(q->easy);
+	q->easy = NULL;
+	curl_slist_free_all(q->headers);
+	q->headers = NULL;
 	listing_free(&q->up);
 	localrefs_free(&q->local, &q->odb);
 	free(q->body.data);
@@ -797,9 +805,6 @@ fastpath_run(struct repo_result *results, size_t n, char *served,
 		served[i] = q->why == NULL;
 		if (served[i] && opts->on_done != NULL)
 			opts->on_done(i, opts->payload);
-		if (q->easy != NULL)
-			curl_easy_cleanup(q->easy);
-		curl_slist_free_all(q->headers);
 		free(q->base);
 		free(q->path);
 		free(q->request);
