@@ -179,6 +179,10 @@ set_head(struct listing *l, const char *s, size_t len)
 {
 	if (len <= 5 || strncmp(s, "refs/", 5) != 0 || l->head_target != NULL)
 		return -1;
+	/* No NUL, space or control byte: a name as a listing writes it. */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x21 || s[i] == 0x7f)
+			return -1;
 	return (l->head_target = strndup(s, len)) != NULL ? 0 : -1;
 }
 

@@ -80,6 +80,15 @@ test_v0(void **unused)
 	assert_non_null(listing_find(&l, "refs/pull/1/head"));
 	listing_free(&l);
 
+	/* HEAD's target with a NUL or a control byte in it: refused. */
+	static const char nul[] = A " HEAD\0symref=HEAD:refs/\0\1ads/main\n";
+	len = 0;
+	pkt(buf, &len, nul, sizeof(nul) - 1);
+	flush(buf, &len);
+	assert_int_equal(lsrefs_parse_advertisement(&l, buf, len, &why),
+	    LSREFS_ERROR);
+	listing_free(&l);
+
 	/* Without the service line (some servers), and an empty repo. */
 	len = 0;
 	static const char empty[] = "0000000000000000000000000000000000000000 "
