@@ -72,31 +72,9 @@ for tool in git lighttpd python3 timeout; do
 	command -v "$tool" >/dev/null || die "$tool is needed"
 done
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')   # skip shims (pyenv)
-if [ -x /usr/bin/time ]; then
-	TIME=(/usr/bin/time -f %M -o)
-else   # same figure (ru_maxrss of the waited-for children, in kB) from python
-	TIME=("$PYTHON" "$BENCH_DIR/maxrss.py")
-fi
-
-W=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/dsmirror-bench.XXXXXX")
-SERVER_PID=
-cleanup() {
-	if [ -n "$SERVER_PID" ]; then
-		kill "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-	fi
-	cd /
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench: kept $W" >&2; else rm -rf "$W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Keep both tools away from the user's configuration, credentials and proxies.
-export HOME=$W/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-unset DSMIRROR_CONFIG GITHUB_TOKEN GH_TOKEN http_proxy https_proxy HTTP_PROXY \
-	HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY GIT_DIR GIT_PROTOCOL
-mkdir -p "$HOME" "$W/log"
-cd "$W"
+# shellcheck source=lib.sh
+. "$BENCH_DIR/lib.sh"
+bench_setup dsmirror-bench
 
 now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
 us_to_s() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
@@ -111,8 +89,6 @@ say "upstreams made in $(us_to_s $(($(now_us) - t))) s"
 
 # ---------------------------------------------------------------- server
 
-# shellcheck source=server.sh
-. "$BENCH_DIR/server.sh"
 bench_server_start "$W"
 
 # ---------------------------------------------------------------- the two sets
