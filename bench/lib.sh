@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# bench/lib.sh: sourced by bench/run.sh and bench/noop.sh.
+# bench/lib.sh: sourced by bench/run.sh and bench/noop.sh: bench_setup,
+# bench_server_start, refs_of, write_config.
 #
 # bench_setup NAME: TIME (the peak-RSS wrapper), W (a work folder
 # dsmirror-bench-NAME.XXXXXX, removed at exit unless BENCH_KEEP=1; the git
@@ -62,6 +63,31 @@ bench_server_start() {
 	done
 	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null ||
 		die "lighttpd did not start on port $PORT: $(cat "$w/lighttpd-error.log" 2>/dev/null)"
-	# shellcheck disable=SC2034 # for the caller
 	BASE=http://127.0.0.1:$PORT
+}
+
+# refs_of DIR NAME...: "NAME oid refname" for the heads and tags of
+# DIR/NAME.git.
+refs_of() {
+	local dir=$1 name
+	shift
+	for name in "$@"; do
+		git -C "$dir/$name.git" for-each-ref --format="$name %(objectname) %(refname)" \
+			refs/heads refs/tags
+	done
+}
+
+# write_config FILE NAME...: a mirrors.json of the repos NAME... of the
+# server bench_server_start started.
+write_config() {
+	local file=$1 sep='' name
+	shift
+	{
+		printf '{"version": 1, "root": "mirrors", "repos": ['
+		for name in "$@"; do
+			printf '%s\n  {"name": "%s", "url": "%s/%s.git"}' "$sep" "$name" "$BASE" "$name"
+			sep=,
+		done
+		printf '\n]}\n'
+	} >"$file"
 }

@@ -121,16 +121,7 @@ SETS=(ds4)
 names() {
 	if [ "$1" = ds4 ]; then printf 'm%02d\n' 1 2 3 4; else seq -f 's%03g' 1 "$N_SMALL"; fi
 }
-# refs_of DIR NAME...: "NAME oid refname" for the heads and tags of DIR/NAME.git
-refs_of() {
-	local dir=$1 name
-	shift
-	for name in "$@"; do
-		git -C "$dir/$name.git" for-each-ref --format="$name %(objectname) %(refname)" \
-			refs/heads refs/tags
-	done
-}
-# mirror_refs DIR NAME...: the same for every ref of a mirror but refs/dsmirror/*
+# mirror_refs DIR NAME...: refs_of (lib.sh) for every ref of a mirror but refs/dsmirror/*
 # (so that a pull ref mirrored by mistake shows too)
 mirror_refs() {
 	local dir=$1 name
@@ -139,18 +130,6 @@ mirror_refs() {
 		git -C "$dir/$name.git" for-each-ref --format="$name %(objectname) %(refname)" |
 			grep -v '^[^ ]* [^ ]* refs/dsmirror/' || true
 	done
-}
-write_config() {   # write_config FILE NAME...
-	local file=$1 sep='' name
-	shift
-	{
-		printf '{"version": 1, "root": "mirrors", "repos": ['
-		for name in "$@"; do
-			printf '%s\n  {"name": "%s", "url": "%s/%s.git"}' "$sep" "$name" "$BASE" "$name"
-			sep=,
-		done
-		printf '\n]}\n'
-	} >"$file"
 }
 # The ls-refs request body: pkt-lines (4 hex digits of length, the length
 # counting themselves), a delimiter (0001) before the arguments, a flush (0000).

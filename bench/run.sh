@@ -101,26 +101,6 @@ SETS=()
 names() {
 	if [ "$1" = medium ]; then seq -f 'm%02g' 1 "$N_MEDIUM"; else seq -f 's%03g' 1 "$N_SMALL"; fi
 }
-refs_of() {   # refs_of DIR NAME...: "NAME oid refname" for the heads and tags of DIR/NAME.git
-	local dir=$1 name
-	shift
-	for name in "$@"; do
-		git -C "$dir/$name.git" for-each-ref --format="$name %(objectname) %(refname)" \
-			refs/heads refs/tags
-	done
-}
-write_config() {   # write_config FILE NAME...
-	local file=$1 sep='' name
-	shift
-	{
-		printf '{"version": 1, "root": "mirrors", "repos": ['
-		for name in "$@"; do
-			printf '%s\n  {"name": "%s", "url": "%s/%s.git"}' "$sep" "$name" "$BASE" "$name"
-			sep=,
-		done
-		printf '\n]}\n'
-	} >"$file"
-}
 for set in "${SETS[@]}"; do
 	mapfile -t list < <(names "$set")
 	mkdir -p "$W/ds-$set"
