@@ -140,11 +140,14 @@ write_config "$CONFIG" s="$STALL_URL/s.git"
 	json.dump(s, open(sys.argv[1], "w"))
 EOF
 start=$(now_ms)
-assert_exit 3 timeout $((60 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j1 --timeout $((2 * SLOW)) --json fetch
+# (Only the stalled upstream is asked: a short --timeout even under
+# valgrind, where a worker slow to start says nothing for as long and is
+# stopped as stalled too, with the same words.)
+assert_exit 3 timeout $((60 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j1 --timeout 2 --json fetch
 elapsed=$(($(now_ms) - start))
 assert_contains "$T/err" "fast path: s: to a worker: "
-assert_contains_str "$(fetch_field s error)" "no progress for $((2 * SLOW)) s"
-[ "$elapsed" -lt $((12000 * SLOW)) ] || fail "a stalled upstream took ${elapsed} ms with --timeout $((2 * SLOW))"
+assert_contains_str "$(fetch_field s error)" "no progress for 2 s"
+[ "$elapsed" -lt $((12000 * SLOW)) ] || fail "a stalled upstream took ${elapsed} ms with --timeout 2"
 assert_eq "$before" "$(refs "$ROOT/s.git" refs/)" "the mirror's refs after a stalled upstream"
 
 # Three mirrors on that host: the first listing's silence sends the two others
@@ -154,7 +157,7 @@ for r in t u; do
 	sed "s|/s.git\"|/$r.git\"|" "$ROOT/.dsmirror/s.json" >"$ROOT/.dsmirror/$r.json"
 done
 write_config "$CONFIG" s="$STALL_URL/s.git" t="$STALL_URL/t.git" u="$STALL_URL/u.git"
-assert_exit 3 timeout $((90 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j3 --timeout $((2 * SLOW)) --json fetch
+assert_exit 3 timeout $((90 * SLOW)) "$DSMIRROR" -c "$CONFIG" -v -j3 --timeout 2 --json fetch
 for r in t u; do
 	assert_contains "$T/err" "fast path: $r: to a worker: its host did not answer another listing"
 done
